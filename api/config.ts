@@ -1,0 +1,206 @@
+/**
+ * Mesh configuration model: the typed form of the `prescient.dev/v1alpha1` documents an admin
+ * writes (YAML files or Kubernetes custom resources). The JSON Schemas under
+ * `xds-server/config/schemas/` are the source of truth for what is accepted; these types mirror
+ * them after defaults are applied. Every folder may import this file (it is the shared "api").
+ *
+ * Durations are strings in the Kubernetes/Go style ("250ms", "1s", "1m30s") in documents and
+ * are kept as strings here; `xds-server/config/duration.ts` parses them.
+ */
+
+export const API_VERSION = 'prescient.dev/v1alpha1';
+
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy';
+
+/** Where a document came from, so every error can name file, document and JSON path. */
+export interface DocumentOrigin {
+  /** Path of the YAML file, or a synthetic name such as `<inline>` or `crd:<ns>/<name>`. */
+  file: string;
+  /** Zero-based index of the document inside its file. */
+  documentIndex: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface Document<K extends Kind, S> {
+  apiVersion: typeof API_VERSION;
+  kind: K;
+  metadata: ObjectMeta;
+  spec: S;
+  /** Filled by the loader; not part of the schema. */
+  origin: DocumentOrigin;
+}
+
+// ---------------------------------------------------------------- Service
+
+export type Protocol = 'grpc' | 'http' | 'http2' | 'tcp';
+export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RING_HASH' | 'RANDOM' | 'MAGLEV';
+
+export interface Locality {
+  region?: string;
+  zone?: string;
+  subZone?: string;
+}
+
+export interface EndpointSpec {
+  address: string;
+  port: number;
+  locality?: Locality;
+  /** Static weight (≥ 1). The scorer's weights replace it; a WeightOverride beats both. */
+  weight?: number;
+  metadata?: Record<string, string>;
+  /** Optional DNS name clients outside the mesh can use for this endpoint. */
+  hostname?: string;
+}
+
+export interface OutlierDetectionSpec {
+  consecutive5xx?: number;
+  consecutiveGatewayFailure?: number;
+  interval?: string;
+  baseEjectionTime?: string;
+  maxEjectionPercent?: number;
+}
+
+export interface HealthCheckSpec {
+  type: 'grpc' | 'http' | 'tcp';
+  /** HTTP path (type http) or gRPC service name (type grpc). */
+  path?: string;
+  interval?: string;
+  timeout?: string;
+  unhealthyThreshold?: number;
+  healthyThreshold?: number;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  protocol?: Protocol;
+}
+
+export interface ServiceSpec {
+  protocol: Protocol;
+  ports?: ServicePort[];
+  endpoints: EndpointSpec[];
+  loadBalancing?: { policy: LbPolicy; ringHash?: { minimumRingSize?: number; maximumRingSize?: number } };
+  connectTimeout?: string;
+  outlierDetection?: OutlierDetectionSpec;
+  healthChecks?: HealthCheckSpec[];
+}
+
+export type ServiceDocument = Document<'Service', ServiceSpec>;
+
+// ---------------------------------------------------------------- Route
+
+export interface HeaderMatchSpec {
+  name: string;
+  exact?: string;
+  prefix?: string;
+  regex?: string;
+  present?: boolean;
+  invert?: boolean;
+}
+
+export interface RouteMatchSpec {
+  prefix?: string;
+  path?: string;
+  regex?: string;
+  headers?: HeaderMatchSpec[];
+}
+
+export interface WeightedBackend {
+  /** Name of a Service document. */
+  service: string;
+  weight: number;
+}
+
+export interface RetrySpec {
+  attempts: number;
+  /** Envoy retry_on / gRPC retry conditions, e.g. ["unavailable", "5xx"]. */
+  retryOn: string[];
+  perTryTimeout?: string;
+}
+
+export interface RouteRule {
+  match?: RouteMatchSpec;
+  backends: WeightedBackend[];
+  timeout?: string;
+  retries?: RetrySpec;
+}
+
+export interface RouteSpec {
+  /** Authorities this route answers (virtual host domains); for gRPC, also the xds:/// targets. */
+  hosts: string[];
+  /** Envoy listener this route is served on; gRPC clients use hosts instead. */
+  listener?: { address?: string; port: number };
+  rules: RouteRule[];
+}
+
+export type RouteDocument = Document<'Route', RouteSpec>;
+
+// ---------------------------------------------------------------- WeightOverride
+
+export interface WeightOverrideSpec {
+  service: string;
+  /** "address:port"; omitted = every endpoint of the service. */
+  endpoint?: string;
+  /** Exactly this weight. */
+  pin?: number;
+  floor?: number;
+  ceiling?: number;
+  /** Take the endpoint(s) out of rotation (health status DRAINING). */
+  drain?: boolean;
+  reason?: string;
+  /** RFC 3339; the override is ignored after this instant. */
+  expiresAt?: string;
+}
+
+export type WeightOverrideDocument = Document<'WeightOverride', WeightOverrideSpec>;
+
+// ---------------------------------------------------------------- ScoringPolicy (owned by scorer/)
+
+export interface ScoringPolicySpec {
+  /** Services this policy applies to; omitted = every service without a more specific policy. */
+  services?: string[];
+  /** Relative weights of the score components; normalised by the scorer. */
+  weights?: {
+    performance?: number;
+    forecast?: number;
+    errors?: number;
+    headroom?: number;
+    cost?: number;
+  };
+  thresholds?: { maxLatencyMs?: number; maxErrorRate?: number };
+  exploration?: { base?: number; max?: number };
+  damping?: { maxStepFraction?: number; hysteresis?: number };
+  /** Minimum share of traffic every available endpoint keeps, as a fraction (e.g. 0.02). */
+  minShare?: number;
+  /** Scoring interval. */
+  interval?: string;
+  /** Forecast horizon in steps of the feature resolution. */
+  horizonSteps?: number;
+  /** Fraction of an endpoint's traffic an error costs in score (explicit error penalty). */
+  errorPenalty?: number;
+}
+
+export type ScoringPolicyDocument = Document<'ScoringPolicy', ScoringPolicySpec>;
+
+// ---------------------------------------------------------------- the whole config
+
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument;
+
+/** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
+export interface MeshConfig {
+  readonly services: ReadonlyMap<string, ServiceDocument>;
+  readonly routes: ReadonlyMap<string, RouteDocument>;
+  readonly weightOverrides: readonly WeightOverrideDocument[];
+  readonly scoringPolicies: ReadonlyMap<string, ScoringPolicyDocument>;
+}
+
+export function endpointKey(e: { address: string; port: number }): string {
+  return `${e.address}:${e.port}`;
+}
