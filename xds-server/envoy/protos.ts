@@ -31,6 +31,7 @@ export const ENVOY_PROTO_FILES = [
   'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
   'envoy/extensions/load_balancing_policies/wrr_locality/v3/wrr_locality.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'google/rpc/status.proto',
 ];
 

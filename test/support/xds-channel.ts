@@ -1,0 +1,71 @@
+/**
+ * Real proxyless gRPC clients (@grpc/grpc-js-xds) configured only through Prescient. Each client
+ * carries its own bootstrap in a channel option, so one test process can talk to several
+ * Prescient servers (the env-var bootstrap is read once per process).
+ */
+import * as grpc from '@grpc/grpc-js';
+import * as grpcXds from '@grpc/grpc-js-xds';
+import { ECHO_METHOD, passthrough } from './backend-servers.ts';
+
+grpcXds.register();
+
+const BOOTSTRAP_OPTION = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config';
+
+export function bootstrapFor(xdsPort: number, nodeId = `test-client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): string {
+  return JSON.stringify({
+    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    node: { id: nodeId, cluster: 'e2e', locality: { zone: 'test' } },
+  });
+}
+
+export class EchoClient {
+  private readonly client: grpc.Client;
+
+  constructor(target: string, xdsPort: number, nodeId?: string) {
+    this.client = new grpc.Client(target, grpc.credentials.createInsecure(), { [BOOTSTRAP_OPTION]: bootstrapFor(xdsPort, nodeId) });
+  }
+
+  /** One RPC; resolves to the id of the backend that answered, or the gRPC error code. */
+  call(deadlineMs = 5000): Promise<{ backend?: string; code?: grpc.status }> {
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest(
+        ECHO_METHOD,
+        passthrough.serialize,
+        passthrough.deserialize,
+        Buffer.from('hi'),
+        { deadline: Date.now() + deadlineMs },
+        (err, value) => resolve(err ? { code: err.code } : { backend: value!.toString() }),
+      );
+    });
+  }
+
+  /** `n` calls with at most `concurrency` in flight; counts answers per backend id. */
+  async spread(n: number, concurrency = 20): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    let issued = 0;
+    const worker = async () => {
+      while (issued < n) {
+        issued++;
+        const r = await this.call();
+        const key = r.backend ?? `error:${r.code}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return counts;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns how long it took. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 100): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

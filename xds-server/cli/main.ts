@@ -1,0 +1,54 @@
+/**
+ * The `prescient` command line. Every flag of `serve` also reads an environment variable, so the
+ * same binary is configured by flags locally and by env in a Deployment; flags win.
+ */
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { runServe } from './serve-command.ts';
+import { runValidate } from './validate-command.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const program = new Command()
+  .name('prescient')
+  .description('Predictive xDS control plane for Envoy and proxyless gRPC')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve xDS (ADS, delta, per-type, LRS) from mesh config files, hot-reloading them')
+  .addOption(new Option('-c, --config <paths...>', 'YAML files or directories').env('PRESCIENT_CONFIG').makeOptionMandatory())
+  .addOption(new Option('--xds-address <host:port>', 'xDS gRPC listen address').env('PRESCIENT_XDS_ADDRESS').default('127.0.0.1:18000'))
+  .addOption(new Option('--admin-address <host:port>', 'admin HTTP listen address').env('PRESCIENT_ADMIN_ADDRESS').default('127.0.0.1:9901'))
+  .addOption(new Option('--admin-token <token>', 'bearer token required by the admin, ingest and selection APIs').env('PRESCIENT_ADMIN_TOKEN'))
+  .addOption(new Option('--log-level <level>', 'trace | debug | info | warn | error').env('PRESCIENT_LOG_LEVEL').default('info').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
+  .addOption(new Option('--tls-cert <file>', 'xDS server certificate (PEM); enables TLS').env('PRESCIENT_TLS_CERT'))
+  .addOption(new Option('--tls-key <file>', 'xDS server private key (PEM)').env('PRESCIENT_TLS_KEY'))
+  .addOption(new Option('--tls-ca <file>', 'CA bundle to verify client certificates (mTLS)').env('PRESCIENT_TLS_CA'))
+  .addOption(new Option('--tls-require-client-cert', 'require and verify client certificates').env('PRESCIENT_TLS_REQUIRE_CLIENT_CERT'))
+  .addOption(new Option('--redis-url <url>', 'share scores and weights between replicas through Redis; in-memory when unset').env('REDIS_URL'))
+  .addOption(new Option('--no-scorer', 'serve static weights only (no telemetry, forecasting or scoring)'))
+  .addOption(new Option('--model <file>', 'ONNX forecast model (default: the shipped model)').env('PRESCIENT_MODEL'))
+  .addOption(new Option('--provider <name>', 'onnxruntime execution provider, falls back to cpu').env('PRESCIENT_PROVIDER').default('cpu').choices(['cpu', 'cuda', 'webgpu']))
+  .addOption(new Option('--debounce-ms <ms>', 'quiet time before a push').env('PRESCIENT_DEBOUNCE_MS').default(100).argParser(positiveInt))
+  .addOption(new Option('--max-debounce-ms <ms>', 'upper bound on how long a burst of changes delays a push').env('PRESCIENT_MAX_DEBOUNCE_MS').default(1000).argParser(positiveInt))
+  .addOption(new Option('--max-new-streams <n>', 'new xDS streams accepted per second (reconnect storms)').env('PRESCIENT_MAX_NEW_STREAMS').default(100).argParser(positiveInt))
+  .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
+  .action(async (opts) => {
+    process.exitCode = await runServe(opts);
+  });
+
+program
+  .command('validate')
+  .description('check config files the way `serve` would: schema, references and the rendered Envoy resources')
+  .argument('<paths...>', 'YAML files or directories')
+  .option('--json', 'print the result as JSON')
+  .action(async (paths: string[], opts: { json?: boolean }) => {
+    process.exitCode = await runValidate(paths, opts);
+  });
+
+await program.parseAsync();

@@ -1,0 +1,80 @@
+/**
+ * Push control (DESIGN §4.5): triggers that arrive close together are coalesced into one push.
+ * A push starts after `quietMs` without a new trigger, but never later than `maxDelayMs` after the
+ * first trigger of the burst, so a steady stream of changes cannot starve clients. Pushes never
+ * overlap: triggers that arrive while a push runs start the next burst.
+ */
+
+export interface DebounceOptions {
+  quietMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_DEBOUNCE: DebounceOptions = { quietMs: 100, maxDelayMs: 1000 };
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  now: () => Date.now(),
+};
+
+export class PushDebouncer {
+  private burstStart: number | undefined;
+  private timer: unknown;
+  private running: Promise<void> | undefined;
+  private pendingSources = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly push: (sources: ReadonlySet<string>) => Promise<void>,
+    private readonly options: DebounceOptions = DEFAULT_DEBOUNCE,
+    private readonly timers: Timers = realTimers,
+  ) {}
+
+  /** Requests a push; `source` (config, scorer, demand…) is passed on for logs and metrics. */
+  trigger(source: string): void {
+    if (this.closed) return;
+    this.pendingSources.add(source);
+    const now = this.timers.now();
+    this.burstStart ??= now;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    const deadline = this.burstStart + this.options.maxDelayMs;
+    const wait = Math.max(0, Math.min(this.options.quietMs, deadline - now));
+    this.timer = this.timers.setTimeout(() => this.fire(), wait);
+  }
+
+  /** Resolves when no push is running or scheduled. */
+  async idle(): Promise<void> {
+    while (this.running || this.timer !== undefined) {
+      if (this.running) await this.running;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    if (this.running) {
+      // Let the running push finish; the pending sources form the next burst right after it.
+      void this.running.then(() => this.trigger([...this.pendingSources][0] ?? 'coalesced'));
+      return;
+    }
+    const sources = this.pendingSources;
+    this.pendingSources = new Set();
+    this.burstStart = undefined;
+    this.running = this.push(sources).finally(() => {
+      this.running = undefined;
+    });
+  }
+}
