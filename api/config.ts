@@ -185,6 +185,11 @@ export interface ScoringPolicySpec {
   horizonSteps?: number;
   /** Fraction of an endpoint's traffic an error costs in score (explicit error penalty). */
   errorPenalty?: number;
+  /**
+   * Latency differences below about this many milliseconds count as noise when comparing
+   * endpoints (added to every latency before taking ratios).
+   */
+  latencyToleranceMs?: number;
 }
 
 export type ScoringPolicyDocument = Document<'ScoringPolicy', ScoringPolicySpec>;

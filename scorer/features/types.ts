@@ -41,3 +41,12 @@ export interface FeatureStore {
   drop(service: string, endpoint: string): void;
   readonly resolutionMs: number;
 }
+
+/**
+ * Allocation-free window reads (additive to `FeatureStore`): the scoring tick reads windows of
+ * every endpoint into one caller-owned buffer, the row-major layout `ForecastBatch` expects.
+ */
+export interface WindowReader {
+  /** Same semantics as `FeatureStore.window`, written into `out[offset .. offset + length)`. */
+  windowInto(out: Float32Array, offset: number, service: string, endpoint: string, metric: MetricName, length: number, now: number): void;
+}

@@ -62,7 +62,8 @@ const metadataSchema = {
       type: 'object',
       required: ['kind', 'relativeEpsilon', 'absoluteEpsilon', 'clip'],
       properties: {
-        kind: { const: 'window-mean-std' },
+        kind: { enum: ['window-mean-std', 'window-ewma-diff'] },
+        centreAlpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
         relativeEpsilon: { type: 'number', minimum: 0 },
         absoluteEpsilon: { type: 'number', exclusiveMinimum: 0 },
         clip: { type: 'number', exclusiveMinimum: 0 },
@@ -71,7 +72,7 @@ const metadataSchema = {
   },
 };
 
-const validate = new Ajv({ allErrors: true }).compile(metadataSchema);
+const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(metadataSchema);
 
 /** Checks a parsed metadata document; `source` names it in the error. */
 export function parseModelMetadata(document: unknown, source: string): ModelMetadata {

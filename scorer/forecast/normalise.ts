@@ -1,12 +1,19 @@
 /**
  * Per-window normalisation shared by training and serving, so a model sees at run time exactly
- * what it saw in training. Each window is standardised by its own mean and standard deviation;
- * the model's inputs and outputs live in those units and forecasts are mapped back with the same
- * centre and scale. The scale has a floor (`epsilon` relative to the window's magnitude, plus
- * an absolute floor) so flat windows, common in idle CPU and disk series, do not divide by zero.
+ * what it saw in training: value' = (value − centre) / scale, with centre and scale computed from
+ * the window alone; forecasts are mapped back with the same centre and scale.
+ *   window-mean-std:  centre = window mean, scale = window standard deviation.
+ *   window-ewma-diff: centre = EWMA level (alpha = centreAlpha) at the window's end, scale = mean
+ *                     absolute one-step change in the window. An output of 0 is then exactly the
+ *                     EWMA forecast, so the network learns corrections to EWMA, and the loss in
+ *                     these units is close to each window's contribution to MASE.
+ * The scale has a floor (`relativeEpsilon` of the window's mean absolute value, and
+ * `absoluteEpsilon`) so flat windows, common in idle CPU and disk series, do not divide by zero.
  */
 export interface WindowNormalisation {
-  readonly kind: 'window-mean-std';
+  readonly kind: 'window-mean-std' | 'window-ewma-diff';
+  /** EWMA smoothing of the centre (window-ewma-diff only). */
+  readonly centreAlpha?: number;
   /** Scale floor as a fraction of the window's mean absolute value. */
   readonly relativeEpsilon: number;
   /** Absolute scale floor, in the series' units. */
@@ -16,7 +23,8 @@ export interface WindowNormalisation {
 }
 
 export const defaultNormalisation: WindowNormalisation = {
-  kind: 'window-mean-std',
+  kind: 'window-ewma-diff',
+  centreAlpha: 0.3,
   relativeEpsilon: 1e-3,
   absoluteEpsilon: 1e-6,
   clip: 20,
@@ -46,15 +54,32 @@ export function normaliseWindows(
       sum += windows[offset + i];
       sumAbs += Math.abs(windows[offset + i]);
     }
-    const mean = sum / window;
-    let squares = 0;
-    for (let i = 0; i < window; i++) squares += (windows[offset + i] - mean) ** 2;
-    const std = Math.sqrt(squares / window);
     const floor = Math.max(norm.relativeEpsilon * (sumAbs / window), norm.absoluteEpsilon);
-    const s = Math.max(std, floor);
-    center[row] = mean;
+    const [c, spread] = norm.kind === 'window-ewma-diff'
+      ? [ewmaEnd(windows, offset, window, norm.centreAlpha ?? 0.3), meanAbsChange(windows, offset, window)]
+      : [sum / window, standardDeviation(windows, offset, window, sum / window)];
+    const s = Math.max(spread, floor);
+    center[row] = c;
     scale[row] = s;
-    for (let i = 0; i < window; i++) values[offset + i] = (windows[offset + i] - mean) / s;
+    for (let i = 0; i < window; i++) values[offset + i] = (windows[offset + i] - c) / s;
   }
   return { values, center, scale };
+}
+
+function standardDeviation(x: Float32Array, offset: number, n: number, mean: number): number {
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (x[offset + i] - mean) ** 2;
+  return Math.sqrt(squares / n);
+}
+
+function meanAbsChange(x: Float32Array, offset: number, n: number): number {
+  let sum = 0;
+  for (let i = 1; i < n; i++) sum += Math.abs(x[offset + i] - x[offset + i - 1]);
+  return n > 1 ? sum / (n - 1) : 0;
+}
+
+function ewmaEnd(x: Float32Array, offset: number, n: number, alpha: number): number {
+  let level = x[offset];
+  for (let i = 1; i < n; i++) level = alpha * x[offset + i] + (1 - alpha) * level;
+  return level;
 }

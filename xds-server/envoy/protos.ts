@@ -33,6 +33,8 @@ export const ENVOY_PROTO_FILES = [
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'google/rpc/status.proto',
+  // Proxy bootstrap: manifests/bootstrap/envoy.yaml is checked against it.
+  'envoy/config/bootstrap/v3/bootstrap.proto',
 ];
 
 /** Include directories, in lookup order. */

@@ -43,6 +43,11 @@ export interface RenderedResource {
    * longest matching prefix when reporting.
    */
   readonly fieldOrigins?: ReadonlyMap<string, string>;
+  /**
+   * Other documents that rendered a resource of the same type and name. The first rendering is
+   * kept; the validator reports each of these as a duplicate name.
+   */
+  readonly conflicts?: readonly ResourceOrigin[];
 }
 
 /** type URL → resource name → resource. */

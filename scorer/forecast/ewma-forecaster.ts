@@ -1,0 +1,63 @@
+/**
+ * The live fallback Forecaster (used where the model is missing, failing or losing to EWMA on an
+ * endpoint). Median: the EWMA level at the end of each window, flat over every horizon. Alpha is
+ * fixed when given, otherwise tuned per window on that window's own one-step MAE (the live
+ * analogue of tuning on the training part). Band: a normal approximation from the window's
+ * one-step absolute errors (σ ≈ 1.2533·MAE), widening with √h.
+ */
+import { checkBatch, emptyResult } from './forecast-batch.ts';
+import { ewmaLevels, tuneEwmaAlpha } from './baselines.ts';
+import type { ForecastBatch, ForecastResult, Forecaster } from './types.ts';
+
+/** z of the 0.9 quantile of a standard normal; the band is the 0.1–0.9 interval. */
+const Z_90 = 1.2815515655446004;
+const MAE_TO_SIGMA = Math.sqrt(Math.PI / 2);
+const LIVE_ALPHA_GRID = Array.from({ length: 20 }, (_, i) => (i + 1) / 20);
+
+export interface EwmaForecasterOptions {
+  readonly window: number;
+  readonly horizons: readonly number[];
+  /** Smoothing factor in (0, 1]; omitted: tuned per window. */
+  readonly alpha?: number;
+}
+
+export class EwmaForecaster implements Forecaster {
+  readonly version: string;
+  readonly window: number;
+  readonly horizons: readonly number[];
+  readonly quantiles = [0.1, 0.5, 0.9] as const;
+  readonly provider = 'cpu';
+  readonly #alpha: number | undefined;
+
+  constructor(options: EwmaForecasterOptions) {
+    this.window = options.window;
+    this.horizons = [...options.horizons];
+    this.#alpha = options.alpha;
+    this.version = options.alpha === undefined ? 'ewma-tuned' : `ewma-${options.alpha}`;
+  }
+
+  async forecast(batch: ForecastBatch): Promise<ForecastResult> {
+    checkBatch(batch, this.window);
+    const result = emptyResult(batch.count, this.horizons.length);
+    for (let row = 0; row < batch.count; row++) {
+      const start = row * this.window;
+      const end = start + this.window;
+      const alpha = this.#alpha ?? tuneEwmaAlpha(batch.windows, LIVE_ALPHA_GRID, start, end);
+      const levels = ewmaLevels(batch.windows, alpha, start, end);
+      let absError = 0;
+      for (let i = 1; i < levels.length; i++) absError += Math.abs(batch.windows[start + i] - levels[i - 1]);
+      const sigma = levels.length > 1 ? (MAE_TO_SIGMA * absError) / (levels.length - 1) : 0;
+      const level = levels[levels.length - 1];
+      this.horizons.forEach((h, i) => {
+        const cell = row * this.horizons.length + i;
+        const half = Z_90 * sigma * Math.sqrt(h);
+        result.median[cell] = level;
+        result.lower[cell] = level - half;
+        result.upper[cell] = level + half;
+      });
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {}
+}

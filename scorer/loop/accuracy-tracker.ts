@@ -1,0 +1,96 @@
+/**
+ * Live forecast accuracy per endpoint, for the model and for the EWMA fallback (DESIGN §5
+ * "Feedback loop"). Each forecast is remembered until its target time; when an actual for that
+ * time arrives, accuracy a = 1 − |forecast − actual| / actual (clamped to 0..1) feeds an EWMA with
+ * α = 0.1. An endpoint whose tracked model accuracy is below the fallback's is served by the
+ * fallback. A new model starts untracked (trusted) and earns or loses endpoints as actuals arrive.
+ */
+export const ACCURACY_ALPHA = 0.1;
+
+interface Pending {
+  readonly targetAt: number;
+  readonly model: number;
+  readonly fallback: number;
+}
+
+interface Track {
+  model?: number;
+  fallback?: number;
+  pending?: Pending;
+}
+
+export interface AccuracySummary {
+  /** Mean tracked accuracy over endpoints with a value; undefined when none yet. */
+  readonly model: number | undefined;
+  readonly fallback: number | undefined;
+  readonly tracked: number;
+}
+
+function sample(forecast: number, actual: number): number {
+  return Math.min(1, Math.max(0, 1 - Math.abs(forecast - actual) / actual));
+}
+
+const ewma = (prev: number | undefined, x: number) => (prev === undefined ? x : prev + ACCURACY_ALPHA * (x - prev));
+
+export class AccuracyTracker {
+  private readonly tracks = new Map<string, Track>();
+
+  /** @param resolutionMs an actual counts for a target time if it is at most this much older. */
+  constructor(private readonly resolutionMs: number) {}
+
+  /**
+   * Scores the endpoint's pending forecast if its target time has come and an actual for it exists,
+   * then remembers the new forecasts (target `targetAt`) if nothing is pending.
+   */
+  update(id: string, now: number, actual: number, actualAt: number, next: Pending | undefined): void {
+    let t = this.tracks.get(id);
+    if (!t) this.tracks.set(id, (t = {}));
+    const p = t.pending;
+    if (p && now >= p.targetAt) {
+      if (actual > 0 && actualAt >= p.targetAt - this.resolutionMs) {
+        t.model = ewma(t.model, sample(p.model, actual));
+        t.fallback = ewma(t.fallback, sample(p.fallback, actual));
+        t.pending = undefined;
+      } else if (now - p.targetAt > 4 * this.resolutionMs) {
+        t.pending = undefined; // no actual arrived for that time; forget it
+      }
+    }
+    if (!t.pending && next) t.pending = next;
+  }
+
+  /** True when the fallback has been more accurate than the model on this endpoint. */
+  prefersFallback(id: string): boolean {
+    const t = this.tracks.get(id);
+    return t?.model !== undefined && t.fallback !== undefined && t.model < t.fallback;
+  }
+
+  accuracy(id: string): { model?: number; fallback?: number } {
+    const t = this.tracks.get(id);
+    return { model: t?.model, fallback: t?.fallback };
+  }
+
+  /** Forgets model accuracy (a new model was swapped in); fallback accuracy carries on. */
+  resetModel(): void {
+    for (const t of this.tracks.values()) {
+      t.model = undefined;
+      t.pending = undefined;
+    }
+  }
+
+  /** Keeps only the endpoints still scored. */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.tracks.keys()) if (!ids.has(id)) this.tracks.delete(id);
+  }
+
+  summary(): AccuracySummary {
+    let m = 0;
+    let mn = 0;
+    let f = 0;
+    let fn = 0;
+    for (const t of this.tracks.values()) {
+      if (t.model !== undefined) (m += t.model), mn++;
+      if (t.fallback !== undefined) (f += t.fallback), fn++;
+    }
+    return { model: mn ? m / mn : undefined, fallback: fn ? f / fn : undefined, tracked: mn };
+  }
+}

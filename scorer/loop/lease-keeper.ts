@@ -1,0 +1,96 @@
+/**
+ * Keeps (or tries to win) the scoring lease. A replica considers itself leader only while its
+ * last successful acquire/renew is younger than the lease time minus a safety margin, so when the
+ * store is unreachable it steps down before anyone else can have taken over. Renewal is a
+ * compare-and-set, so a lease that expired and went to someone else is never extended.
+ */
+import { isFenced, StoreError } from '../store/errors.ts';
+import type { Lease, ScoreStore } from '../store/types.ts';
+import { scorerMetrics } from '../metrics.ts';
+import type { ScorerLogger } from './logger.ts';
+
+export interface LeaseKeeperOptions {
+  readonly store: ScoreStore;
+  readonly holder: string;
+  readonly leaseTtlMs: number;
+  readonly now: () => number;
+  readonly logger: ScorerLogger;
+  /** Called with true on winning the lease and false on losing it. */
+  readonly onChange: (leader: boolean) => void;
+}
+
+export class LeaseKeeper {
+  private lease: Lease | undefined;
+  private validUntil = 0;
+  private lastAttempt = Number.NEGATIVE_INFINITY;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: LeaseKeeperOptions) {}
+
+  /** The lease, while this replica may act as leader. */
+  current(): Lease | undefined {
+    if (this.lease && this.o.now() >= this.validUntil) this.lose('expired locally (store unreachable?)');
+    return this.lease;
+  }
+
+  /** How often `step` should run: often enough that a renew never misses the lease time. */
+  get periodMs(): number {
+    return Math.max(10, Math.floor(this.o.leaseTtlMs / 3));
+  }
+
+  /** Renews when due, or tries to acquire. Serialised: concurrent calls run one after another. */
+  step(force = false): Promise<void> {
+    this.chain = this.chain.then(() => this.run(force));
+    return this.chain;
+  }
+
+  /** Marks the lease lost (a write was fenced). */
+  fenced(): void {
+    this.lose('fenced by a newer leader');
+  }
+
+  async release(): Promise<void> {
+    const lease = this.lease;
+    this.lose('released');
+    if (lease) await this.o.store.release(lease).catch(() => undefined);
+  }
+
+  private async run(force: boolean): Promise<void> {
+    const now = this.o.now();
+    if (!force && now - this.lastAttempt < this.periodMs) return;
+    this.lastAttempt = now;
+    const ttl = this.o.leaseTtlMs;
+    try {
+      if (this.current()) {
+        if (await this.o.store.renew(this.lease!, ttl)) this.validUntil = now + ttl - this.margin();
+        else this.lose('renew refused: the lease expired or another replica holds it');
+        return;
+      }
+      const lease = await this.o.store.tryAcquire(this.o.holder, ttl);
+      if (lease) {
+        this.lease = lease;
+        this.validUntil = now + ttl - this.margin();
+        scorerMetrics.leader.set(1);
+        this.o.logger.info({ holder: lease.holder, token: lease.token }, 'scoring lease acquired: this replica computes weights');
+        this.o.onChange(true);
+      }
+    } catch (err) {
+      scorerMetrics.storeErrors.inc({ code: err instanceof StoreError ? err.code : 'UNKNOWN' });
+      if (isFenced(err)) this.lose('fenced');
+      else this.o.logger.warn({ err: (err as Error).message }, 'score store unreachable; keeping the lease until it would expire');
+    }
+  }
+
+  /** Steps down a little before the store would let the lease expire (clock drift, latency). */
+  private margin(): number {
+    return Math.min(this.o.leaseTtlMs / 5, 1000);
+  }
+
+  private lose(reason: string): void {
+    if (!this.lease) return;
+    this.o.logger.warn({ token: this.lease.token, reason }, 'scoring lease lost: following the store');
+    this.lease = undefined;
+    scorerMetrics.leader.set(0);
+    this.o.onChange(false);
+  }
+}

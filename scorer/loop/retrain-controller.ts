@@ -1,0 +1,87 @@
+/**
+ * The feedback loop's trigger: retrains when tracked model accuracy drifts below a threshold or
+ * on a schedule, one retraining at a time, never on the serving path (`retrain` runs the work in
+ * a worker thread, e.g. scorer/train/retrain-worker.ts). The new model is handed to `onModel`,
+ * which swaps it in atomically.
+ */
+import type { Forecaster } from '../forecast/types.ts';
+import { scorerMetrics } from '../metrics.ts';
+import type { ScorerLogger } from './logger.ts';
+
+export interface RetrainOptions {
+  /** Trains and loads a new model, off the serving thread. */
+  readonly retrain: () => Promise<Forecaster>;
+  /** Retrain when mean tracked model accuracy falls below this (0..1). Default 0.7. */
+  readonly accuracyThreshold?: number;
+  /** Retrain at least this often; 0 = never on schedule. Default 24 h. */
+  readonly scheduleMs?: number;
+  /** Minimum time between two drift-triggered retrainings. Default 10 min. */
+  readonly minIntervalMs?: number;
+  /** Drift needs accuracy tracked on at least this many endpoints. Default 3. */
+  readonly minTrackedEndpoints?: number;
+}
+
+export type RetrainReason = 'drift' | 'schedule';
+
+export interface RetrainStatus {
+  readonly inFlight: boolean;
+  readonly last?: { readonly at: number; readonly reason: RetrainReason; readonly result: 'swapped' | 'failed'; readonly version?: string; readonly error?: string };
+}
+
+export class RetrainController {
+  private inFlight = false;
+  private lastStart: number;
+  private last: RetrainStatus['last'];
+
+  constructor(
+    private readonly o: RetrainOptions,
+    now: number,
+    private readonly onModel: (f: Forecaster) => Promise<void>,
+    private readonly logger: ScorerLogger,
+  ) {
+    this.lastStart = now;
+  }
+
+  status(): RetrainStatus {
+    return { inFlight: this.inFlight, ...(this.last ? { last: this.last } : {}) };
+  }
+
+  /** Starts a retraining if one is due; returns its promise (for tests), or undefined. */
+  consider(now: number, accuracy: number | undefined, tracked: number): Promise<void> | undefined {
+    if (this.inFlight) return undefined;
+    const schedule = this.o.scheduleMs ?? 86_400_000;
+    const sinceLast = now - this.lastStart;
+    let reason: RetrainReason | undefined;
+    if (
+      accuracy !== undefined &&
+      tracked >= (this.o.minTrackedEndpoints ?? 3) &&
+      accuracy < (this.o.accuracyThreshold ?? 0.7) &&
+      sinceLast >= (this.o.minIntervalMs ?? 600_000)
+    ) {
+      reason = 'drift';
+    } else if (schedule > 0 && sinceLast >= schedule) {
+      reason = 'schedule';
+    }
+    if (!reason) return undefined;
+    return this.run(now, reason, accuracy);
+  }
+
+  private async run(now: number, reason: RetrainReason, accuracy: number | undefined): Promise<void> {
+    this.inFlight = true;
+    this.lastStart = now;
+    this.logger.info({ reason, accuracy }, 'retraining the forecast model');
+    try {
+      const model = await this.o.retrain();
+      await this.onModel(model);
+      scorerMetrics.retrains.inc({ reason, result: 'swapped' });
+      this.last = { at: now, reason, result: 'swapped', version: model.version };
+      this.logger.info({ reason, version: model.version }, 'retrained model swapped in');
+    } catch (err) {
+      scorerMetrics.retrains.inc({ reason, result: 'failed' });
+      this.last = { at: now, reason, result: 'failed', error: (err as Error).message };
+      this.logger.error({ reason, err: (err as Error).message }, 'retraining failed; keeping the current model');
+    } finally {
+      this.inFlight = false;
+    }
+  }
+}

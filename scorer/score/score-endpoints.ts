@@ -1,0 +1,70 @@
+/**
+ * The score of each eligible endpoint, normalised within its cluster (the best endpoint on each
+ * component gets 1 for it). Components are combined as a weighted geometric mean, so the policy
+ * weights act as elasticities: a component that is 10× worse cuts the score by 10^weight, and a
+ * component on which every endpoint is equal changes nothing (a weighted sum would instead dilute
+ * a 200 ms latency gap with the components nobody differs on). The explicit error penalty then
+ * multiplies the score by max(0, 1 − errorPenalty × errorRate): an endpoint that fails fast has
+ * the best latency of the cluster, and without this factor it would attract traffic.
+ */
+import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
+import { forecastConfidence } from './confidence.ts';
+import type { EndpointScore, EndpointSignals, ScoreComponents } from './types.ts';
+
+/** A saturated endpoint still scores above zero: saturation is a reason to prefer others, not to starve it. */
+const MIN_HEADROOM = 0.05;
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function finite(values: (number | undefined)[]): number[] {
+  return values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+}
+
+/** Lower is better: best/value with a tolerance so sub-tolerance differences are noise. */
+function lowerIsBetter(value: number | undefined, best: number, typical: number, tolerance: number): number {
+  const v = value ?? typical;
+  return (best + tolerance) / (Math.max(v, best) + tolerance);
+}
+
+export function scoreEndpoints(eligible: readonly EndpointSignals[], policy: ResolvedPolicy): EndpointScore[] {
+  const tol = policy.latencyToleranceMs;
+  const latencies = finite(eligible.map((s) => s.latencyMs));
+  const forecasts = finite(eligible.map((s) => s.forecast?.medianMs));
+  const costs = finite(eligible.map((s) => s.costPerHour)).filter((c) => c > 0);
+  const bestLatency = latencies.length ? Math.max(0, Math.min(...latencies)) : 0;
+  const typicalLatency = median(latencies) ?? 0;
+  const bestForecast = forecasts.length ? Math.max(0, Math.min(...forecasts)) : 0;
+  const typicalForecast = median(forecasts) ?? typicalLatency;
+  const bestCost = costs.length ? Math.min(...costs) : 0;
+  const typicalCost = median(costs) ?? 0;
+  const w = policy.weights;
+
+  return eligible.map((s) => {
+    const errorRate = Math.min(1, Math.max(0, s.errorRate ?? 0));
+    const components: ScoreComponents = {
+      performance: lowerIsBetter(s.latencyMs, bestLatency, typicalLatency, tol),
+      forecast: lowerIsBetter(s.forecast?.medianMs, bestForecast, typicalForecast, tol),
+      errors: 1 - errorRate,
+      headroom: Math.min(1, Math.max(MIN_HEADROOM, 1 - (s.utilisation ?? 0))),
+      cost: bestCost > 0 ? bestCost / Math.max(bestCost, s.costPerHour ?? typicalCost) : 1,
+    };
+    const geometric =
+      components.performance ** w.performance *
+      components.forecast ** w.forecast *
+      components.errors ** w.errors *
+      components.headroom ** w.headroom *
+      components.cost ** w.cost;
+    const penalty = Math.max(0, 1 - policy.errorPenalty * errorRate);
+    return {
+      key: s.key,
+      score: geometric * penalty,
+      components,
+      confidence: forecastConfidence(s.forecast, tol),
+    };
+  });
+}

@@ -1,0 +1,51 @@
+/** Inputs and outputs of the pure scoring pipeline (one service at a time). */
+
+/** Uniform random numbers in [0, 1); injected so every decision can be replayed. */
+export type Rng = () => number;
+
+/** The forecast of one endpoint's latency at the policy horizon, in milliseconds. */
+export interface LatencyForecast {
+  readonly medianMs: number;
+  readonly lowerMs: number;
+  readonly upperMs: number;
+}
+
+/**
+ * What the scorer knows about one endpoint when it scores. A missing value means "no data" and
+ * is scored neutrally (as the cluster's typical value), never as perfect.
+ */
+export interface EndpointSignals {
+  /** "address:port" */
+  readonly key: string;
+  /** False when the endpoint is known to be down (probe loss 100%, no successful request). */
+  readonly available: boolean;
+  readonly latencyMs?: number;
+  readonly latencyP99Ms?: number;
+  /** 0..1 */
+  readonly errorRate?: number;
+  /** Utilisation 0..1 (CPU); headroom is its complement. */
+  readonly utilisation?: number;
+  readonly costPerHour?: number;
+  readonly forecast?: LatencyForecast;
+}
+
+export interface ScoreComponents {
+  readonly performance: number;
+  readonly forecast: number;
+  readonly errors: number;
+  readonly headroom: number;
+  readonly cost: number;
+}
+
+export interface EndpointScore {
+  readonly key: string;
+  /** 0..1, higher is better; 0 for filtered endpoints. */
+  readonly score: number;
+  readonly components: ScoreComponents;
+  /** 0..1: how much the forecast can be trusted (narrow band → 1). */
+  readonly confidence: number;
+  /** Why the endpoint was filtered before scoring, if it was. */
+  readonly filtered?: FilterReason;
+}
+
+export type FilterReason = 'unavailable' | 'latency_threshold' | 'error_threshold';

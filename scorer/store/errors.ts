@@ -1,0 +1,24 @@
+/**
+ * Errors of the score store, each with a stable code (documented in ./README.md).
+ */
+export type StoreErrorCode =
+  /** The write carried a lease that is no longer current: another replica leads now. */
+  | 'STORE_FENCED'
+  /** The store could not be reached; the caller keeps serving its last known weights. */
+  | 'STORE_UNAVAILABLE'
+  /** Something in the store is not in the documented format (another version wrote it?). */
+  | 'STORE_CORRUPT';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${code}: ${message}`, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+export function isFenced(err: unknown): boolean {
+  return err instanceof StoreError && err.code === 'STORE_FENCED';
+}

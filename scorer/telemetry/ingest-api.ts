@@ -1,0 +1,148 @@
+/**
+ * HTTP JSON ingest API for custom metrics and cost (DESIGN §5), as a handler the admin server
+ * mounts:
+ *   POST /v1/telemetry  {"observations":[{"service","endpoint","at"?,"metrics":{name: value}}]}
+ *   POST /v1/cost       {"rates":[{"service","endpoint","at"?,"perHour"}]}
+ * Bodies are validated against ./schemas; `at` defaults to the time of receipt and may not lie
+ * more than `maxClockSkewMs` in the future. Answers (JSON):
+ *   202 {"accepted": observations, "rejectedValues": values the store refused (limits, stale)}
+ *   400 TELEMETRY_BAD_JSON | TELEMETRY_INVALID (with details [{path, message}])
+ *   401 TELEMETRY_UNAUTHORIZED   405 TELEMETRY_METHOD_NOT_ALLOWED
+ *   413 TELEMETRY_TOO_LARGE      415 TELEMETRY_UNSUPPORTED_MEDIA_TYPE
+ * Every refusal counts in prescient_telemetry_rejected_total{source="ingest_api"}, every stored
+ * observation in prescient_telemetry_accepted_total{source="ingest_api"}.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import type { MetricName, Observation } from '../features/types.ts';
+import { telemetryMetrics } from '../metrics.ts';
+import { readBody } from './http-body.ts';
+import { fieldErrors, validateCostBatch, validateTelemetryBatch, type FieldError } from './ingest-validation.ts';
+import { silentLogger, type Logger } from './log.ts';
+
+/** Any FeatureStore; one that returns the number of refused values (RingFeatureStore) is reported. */
+export interface IngestStore {
+  record(obs: Observation): number | void;
+}
+
+export interface IngestApiOptions {
+  store: IngestStore;
+  /** When set, requests must carry "Authorization: Bearer <token>". */
+  bearerToken?: string;
+  /** Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Default 60 s. */
+  maxClockSkewMs?: number;
+  clock?: { now(): number };
+  logger?: Logger;
+}
+
+export type IngestHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
+
+export const TELEMETRY_PATH = '/v1/telemetry';
+export const COST_PATH = '/v1/cost';
+const SOURCE = 'ingest_api';
+
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+    readonly details?: FieldError[],
+  ) {}
+}
+
+type Parser = (body: unknown, now: number) => Observation[] | Refusal;
+
+const parseTelemetry: Parser = (body, now) => {
+  if (!validateTelemetryBatch(body)) return invalid(fieldErrors(validateTelemetryBatch.errors));
+  return body.observations.map((o) => ({ service: o.service, endpoint: o.endpoint, at: o.at ?? now, metrics: o.metrics as Observation['metrics'] }));
+};
+
+const parseCost: Parser = (body, now) => {
+  if (!validateCostBatch(body)) return invalid(fieldErrors(validateCostBatch.errors));
+  return body.rates.map((r) => ({ service: r.service, endpoint: r.endpoint, at: r.at ?? now, metrics: { cost_per_hour: r.perHour } as Record<MetricName, number> }));
+};
+
+function invalid(details: FieldError[]): Refusal {
+  return new Refusal(400, 'TELEMETRY_INVALID', `body does not match the schema: ${details[0]?.path} ${details[0]?.message}`, details);
+}
+
+const ROUTES: Record<string, { parser: Parser; list: string }> = {
+  [TELEMETRY_PATH]: { parser: parseTelemetry, list: 'observations' },
+  [COST_PATH]: { parser: parseCost, list: 'rates' },
+};
+
+export function createIngestHandler(options: IngestApiOptions): IngestHandler {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxClockSkewMs = options.maxClockSkewMs ?? 60_000;
+  const clock = options.clock ?? Date;
+  const logger = options.logger ?? silentLogger;
+  const expectedAuth = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: (typeof ROUTES)[string]): Promise<Observation[] | Refusal> {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return new Refusal(405, 'TELEMETRY_METHOD_NOT_ALLOWED', `use POST, not ${req.method}`);
+    }
+    if (expectedAuth && !authorised(req.headers.authorization, expectedAuth)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      return new Refusal(401, 'TELEMETRY_UNAUTHORIZED', 'missing or wrong bearer token: send "Authorization: Bearer <token>"');
+    }
+    const type = req.headers['content-type'];
+    if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      return new Refusal(415, 'TELEMETRY_UNSUPPORTED_MEDIA_TYPE', `content-type must be application/json, got "${type}"`);
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (!body.ok) {
+      res.setHeader('connection', 'close');
+      return new Refusal(413, 'TELEMETRY_TOO_LARGE', `body exceeds ${maxBodyBytes} bytes: split the batch`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.body.toString('utf8'));
+    } catch (err) {
+      return new Refusal(400, 'TELEMETRY_BAD_JSON', `body is not JSON: ${(err as Error).message}`);
+    }
+    const now = clock.now();
+    const observations = route.parser(json, now);
+    if (observations instanceof Refusal) return observations;
+    const future = observations.findIndex((o) => o.at > now + maxClockSkewMs);
+    if (future >= 0) {
+      const ahead = observations[future]!.at - now;
+      const path = `/${route.list}/${future}/at`;
+      return new Refusal(400, 'TELEMETRY_INVALID', `${path} is ${ahead} ms in the future (more than ${maxClockSkewMs} ms of clock skew)`, [
+        { path, message: `is ${ahead} ms ahead of the server clock; send Unix milliseconds` },
+      ]);
+    }
+    return observations;
+  }
+
+  return async (req, res, url) => {
+    const route = ROUTES[url.pathname];
+    if (!route) return false;
+    const result = await handle(req, res, route);
+    if (result instanceof Refusal) {
+      telemetryMetrics.rejected.inc({ source: SOURCE });
+      logger.debug({ path: url.pathname, code: result.code, message: result.message }, 'telemetry ingest refused');
+      send(res, result.status, { error: { code: result.code, message: result.message, ...(result.details ? { details: result.details } : {}) } });
+      return true;
+    }
+    let rejectedValues = 0;
+    for (const obs of result) rejectedValues += options.store.record(obs) ?? 0;
+    telemetryMetrics.accepted.inc({ source: SOURCE }, result.length);
+    send(res, 202, { accepted: result.length, rejectedValues });
+    return true;
+  };
+}
+
+function authorised(header: string | undefined, expected: Buffer): boolean {
+  const given = Buffer.from(header ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { NodeGroupResolver, type NodeIdentity } from '../../../xds-server/cache/node-groups.ts';
+
+const node = (over: Partial<NodeIdentity> = {}): NodeIdentity => ({ id: 'n', cluster: '', metadata: {}, user_agent_name: 'envoy', ...over });
+
+describe('NodeGroupResolver', () => {
+  it('groups by detected flavor by default', () => {
+    const r = new NodeGroupResolver();
+    assert.deepEqual(r.resolve(node()), { group: 'envoy', flavor: 'envoy' });
+    assert.deepEqual(r.resolve(node({ user_agent_name: 'gRPC Node.js' })), { group: 'grpc', flavor: 'grpc' });
+    assert.deepEqual(r.resolve(node({ user_agent_name: 'grpc-java', metadata: { PRESCIENT_CLIENT: 'envoy' } })), { group: 'envoy', flavor: 'envoy' });
+  });
+
+  it('applies the first selector whose criteria all match', () => {
+    const r = new NodeGroupResolver([
+      { group: 'payments', flavor: 'envoy', nodeId: 'payments-.*', metadata: { tier: 'gold' } },
+      { group: 'edge', flavor: 'envoy', cluster: 'gateway' },
+      { group: 'checkout' , metadata: { app: 'checkout' } },
+    ]);
+    assert.deepEqual(r.resolve(node({ id: 'payments-7', metadata: { tier: 'gold' } })), { group: 'payments', flavor: 'envoy' });
+    assert.deepEqual(r.resolve(node({ id: 'payments-7' })), { group: 'envoy', flavor: 'envoy' }, 'metadata did not match');
+    assert.deepEqual(r.resolve(node({ id: 'xpayments-7', metadata: { tier: 'gold' } })), { group: 'envoy', flavor: 'envoy' }, 'the id pattern is anchored');
+    assert.deepEqual(r.resolve(node({ cluster: 'gateway' })), { group: 'edge', flavor: 'envoy' });
+    assert.deepEqual(r.resolve(node({ metadata: { app: 'checkout' }, user_agent_name: 'grpc-go' })), { group: 'checkout:grpc', flavor: 'grpc' });
+    assert.deepEqual(r.resolve(node({ metadata: { app: 'checkout' } })), { group: 'checkout:envoy', flavor: 'envoy' });
+  });
+
+  it('rejects a selector with an invalid pattern, naming it', () => {
+    assert.throws(() => new NodeGroupResolver([{ group: 'x', nodeId: '(' }]), /XDS_NODE_GROUP_SELECTOR: selector 0 \(x\)/);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Checks across documents: names are unique per kind, names point at documents that exist, and
+ * no two Routes claim one listener port or host. References are resolved against every document
+ * whose kind and name could be read, so one broken Service does not also flag every Route that
+ * names it; endpoint references need the Service itself to be valid.
+ */
+import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
+import { CONFIG_ERROR, errorAt, type ConfigError, type PathSegments } from './errors.ts';
+import type { CheckedDocument } from './validate-document.ts';
+
+const MAX_LISTED = 10;
+
+function where(c: CheckedDocument): string {
+  return `${c.source.file} document ${c.source.index}`;
+}
+
+function labelOf(c: CheckedDocument): string | undefined {
+  return c.identity ? `${c.identity.kind}/${c.identity.name}` : undefined;
+}
+
+function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none is defined';
+  const shown = names.slice(0, MAX_LISTED).join(', ');
+  return names.length > MAX_LISTED ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+function duplicateNames(checked: readonly CheckedDocument[]): ConfigError[] {
+  const first = new Map<string, CheckedDocument>();
+  const out: ConfigError[] = [];
+  for (const c of checked) {
+    if (!c.identity) continue;
+    const key = `${c.identity.kind}/${c.identity.name}`;
+    const earlier = first.get(key);
+    if (!earlier) first.set(key, c);
+    else {
+      out.push(errorAt(c.source, CONFIG_ERROR.duplicate, ['metadata', 'name'],
+        `${key} is already defined in ${where(earlier)}; rename one of them or delete the copy`, key));
+    }
+  }
+  return out;
+}
+
+/** What references resolve against. */
+interface Names {
+  /** kind → names that exist (valid or not). */
+  readonly byKind: ReadonlyMap<string, readonly string[]>;
+  /** Valid Services by name, for endpoint references. */
+  readonly services: ReadonlyMap<string, ServiceDocument>;
+}
+
+function namesOf(checked: readonly CheckedDocument[]): Names {
+  const byKind = new Map<string, string[]>();
+  const services = new Map<string, ServiceDocument>();
+  for (const c of checked) {
+    if (c.identity) byKind.set(c.identity.kind, [...(byKind.get(c.identity.kind) ?? []), c.identity.name]);
+    if (c.document?.kind === 'Service' && !services.has(c.document.metadata.name)) services.set(c.document.metadata.name, c.document);
+  }
+  return { byKind, services };
+}
+
+interface Reference {
+  segments: PathSegments;
+  name: string;
+}
+
+/** The Service names a valid document refers to, with where each appears. */
+function serviceReferences(doc: AnyDocument): Reference[] {
+  switch (doc.kind) {
+    case 'Route':
+      return doc.spec.rules.flatMap((rule, i) =>
+        rule.backends.map((b, j) => ({ segments: ['spec', 'rules', i, 'backends', j, 'service'], name: b.service })));
+    case 'WeightOverride':
+      return [{ segments: ['spec', 'service'], name: doc.spec.service }];
+    case 'ScoringPolicy':
+      return (doc.spec.services ?? []).map((name, i) => ({ segments: ['spec', 'services', i], name }));
+    default:
+      return [];
+  }
+}
+
+function danglingReferences(checked: readonly CheckedDocument[], names: Names): ConfigError[] {
+  const services = names.byKind.get('Service') ?? [];
+  const out: ConfigError[] = [];
+  for (const c of checked) {
+    if (!c.document) continue;
+    for (const ref of serviceReferences(c.document)) {
+      if (services.includes(ref.name)) continue;
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ref.segments,
+        `names Service "${ref.name}", which is not defined; add it or use a defined one (${listed(services)})`, labelOf(c)));
+    }
+    const doc = c.document;
+    if (doc.kind !== 'WeightOverride' || doc.spec.endpoint === undefined) continue;
+    const service = names.services.get(doc.spec.service);
+    if (!service) continue;
+    const keys = service.spec.endpoints.map(endpointKey);
+    if (!keys.includes(doc.spec.endpoint)) {
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'endpoint'],
+        `is not an endpoint of Service "${doc.spec.service}"; use one of ${listed(keys)}, or omit it to cover every endpoint`, labelOf(c)));
+    }
+  }
+  return out;
+}
+
+const WILDCARD_ADDRESSES = new Set(['0.0.0.0', '::']);
+
+function sameSocket(a: { address?: string; port: number }, b: { address?: string; port: number }): boolean {
+  if (a.port !== b.port) return false;
+  const [x, y] = [a.address ?? '0.0.0.0', b.address ?? '0.0.0.0'];
+  return x === y || WILDCARD_ADDRESSES.has(x) || WILDCARD_ADDRESSES.has(y);
+}
+
+function routeConflicts(checked: readonly CheckedDocument[]): ConfigError[] {
+  const routes = checked.filter((c): c is CheckedDocument & { document: RouteDocument } => c.document?.kind === 'Route');
+  const out: ConfigError[] = [];
+  const hostOwner = new Map<string, CheckedDocument>();
+  routes.forEach((c, i) => {
+    const label = labelOf(c);
+    const listener = c.document.spec.listener;
+    const clash = listener && routes.slice(0, i).find((o) => o.document.spec.listener && sameSocket(o.document.spec.listener, listener));
+    if (clash && listener) {
+      out.push(errorAt(c.source, CONFIG_ERROR.conflict, ['spec', 'listener', 'port'],
+        `port ${listener.port} is already the listener of ${labelOf(clash)} (${where(clash)}); merge the two Routes or pick another port`, label));
+    }
+    c.document.spec.hosts.forEach((host, j) => {
+      const key = host.toLowerCase();
+      const owner = hostOwner.get(key);
+      if (!owner) hostOwner.set(key, c);
+      else if (owner !== c) {
+        out.push(errorAt(c.source, CONFIG_ERROR.conflict, ['spec', 'hosts', j],
+          `host ${host} is already claimed by ${labelOf(owner)} (${where(owner)}); a host belongs to one Route, so move its rules there`, label));
+      }
+    });
+  });
+  return out;
+}
+
+export function crossDocumentErrors(checked: readonly CheckedDocument[]): ConfigError[] {
+  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked)), ...routeConflicts(checked)];
+}

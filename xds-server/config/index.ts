@@ -1,0 +1,8 @@
+/** Public surface of the config stage: load, watch, report. See docs/config.md and docs/errors.md. */
+export { loadConfigFiles, parseConfigText, expandConfigPaths, type ConfigLoadResult, type LoadOptions } from './loader.ts';
+export { watchConfig, type ConfigWatcher, type WatchOptions } from './watcher.ts';
+export { CONFIG_ERROR, formatConfigError, type ConfigError, type ConfigErrorCode } from './errors.ts';
+export { EMPTY_MESH_CONFIG, buildMeshConfig } from './mesh-config.ts';
+export { parseDurationMs, parseDurationNanos, toProtoDuration } from './duration.ts';
+export { compileValidators, defaultValidators, type KindValidators } from './validators.ts';
+export { readSchemaSet, SCHEMA_DIR } from './schemas.ts';

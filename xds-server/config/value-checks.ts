@@ -1,0 +1,109 @@
+/**
+ * Checks inside one schema-valid document that JSON Schema cannot express: ordering between
+ * sibling values, duplicates within a list, and regexes that must compile. Pure; each finding
+ * names the field to fix.
+ */
+import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
+
+export interface Finding {
+  code: ConfigErrorCode;
+  segments: PathSegments;
+  message: string;
+}
+
+function value(segments: PathSegments, message: string): Finding {
+  return { code: CONFIG_ERROR.value, segments, message };
+}
+
+/** Indices of items whose key was already seen earlier in the list, with the first index. */
+function repeats<T>(items: readonly T[], key: (item: T) => string): { index: number; first: number; key: string }[] {
+  const seen = new Map<string, number>();
+  const out: { index: number; first: number; key: string }[] = [];
+  items.forEach((item, index) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, index);
+    else out.push({ index, first, key: k });
+  });
+  return out;
+}
+
+/**
+ * Envoy compiles regexes with RE2, which accepts a subset of JavaScript's syntax (no
+ * backreferences or lookaround); compiling here catches the common mistakes early.
+ */
+function regexFinding(segments: PathSegments, source: string): Finding[] {
+  try {
+    new RegExp(source.replace(/\(\?P</g, '(?<'));
+  } catch (err) {
+    return [value(segments, `is not a valid regular expression (${(err as Error).message}); Envoy uses RE2 syntax`)];
+  }
+  return /\(\?(=|!|<=|<!)|\\[1-9]/.test(source)
+    ? [value(segments, 'uses lookaround or a backreference, which RE2 (Envoy\'s regex engine) rejects; rewrite it without them')]
+    : [];
+}
+
+function serviceFindings(doc: ServiceDocument): Finding[] {
+  const spec = doc.spec;
+  const out: Finding[] = repeats(spec.endpoints, endpointKey).map((r) => ({
+    code: CONFIG_ERROR.duplicate,
+    segments: ['spec', 'endpoints', r.index],
+    message: `repeats endpoint ${r.key} (already spec.endpoints[${r.first}]); list each address:port once and use weight instead`,
+  }));
+  for (const r of repeats(spec.ports ?? [], (p) => String(p.port))) {
+    out.push({ code: CONFIG_ERROR.duplicate, segments: ['spec', 'ports', r.index], message: `repeats port ${r.key} (already spec.ports[${r.first}])` });
+  }
+  const lb = spec.loadBalancing;
+  const ring = lb?.ringHash;
+  if (ring && lb.policy !== 'RING_HASH') {
+    out.push(value(['spec', 'loadBalancing', 'ringHash'], `applies only to policy RING_HASH (policy is ${lb.policy}); remove it or change the policy`));
+  }
+  if (ring?.minimumRingSize !== undefined && ring.maximumRingSize !== undefined && ring.minimumRingSize > ring.maximumRingSize) {
+    out.push(value(['spec', 'loadBalancing', 'ringHash', 'minimumRingSize'], `(${ring.minimumRingSize}) must not exceed maximumRingSize (${ring.maximumRingSize})`));
+  }
+  return out;
+}
+
+function routeFindings(doc: RouteDocument): Finding[] {
+  const out: Finding[] = repeats(doc.spec.hosts, (h) => h.toLowerCase()).map((r) => ({
+    code: CONFIG_ERROR.duplicate,
+    segments: ['spec', 'hosts', r.index],
+    message: `repeats host ${r.key} (already spec.hosts[${r.first}]); hosts are case-insensitive`,
+  }));
+  doc.spec.rules.forEach((rule, i) => {
+    const base: PathSegments = ['spec', 'rules', i];
+    if (rule.match?.regex !== undefined) out.push(...regexFinding([...base, 'match', 'regex'], rule.match.regex));
+    rule.match?.headers?.forEach((h, j) => {
+      if (h.regex !== undefined) out.push(...regexFinding([...base, 'match', 'headers', j, 'regex'], h.regex));
+    });
+    for (const r of repeats(rule.backends, (b) => b.service)) {
+      out.push({
+        code: CONFIG_ERROR.duplicate,
+        segments: [...base, 'backends', r.index],
+        message: `repeats backend service ${r.key} (already backends[${r.first}]); merge them into one backend with the summed weight`,
+      });
+    }
+  });
+  return out;
+}
+
+function overrideFindings(doc: WeightOverrideDocument): Finding[] {
+  const { floor, ceiling } = doc.spec;
+  return floor !== undefined && ceiling !== undefined && floor > ceiling
+    ? [value(['spec', 'floor'], `(${floor}) must not exceed ceiling (${ceiling})`)]
+    : [];
+}
+
+export function valueFindings(doc: AnyDocument): Finding[] {
+  switch (doc.kind) {
+    case 'Service':
+      return serviceFindings(doc);
+    case 'Route':
+      return routeFindings(doc);
+    case 'WeightOverride':
+      return overrideFindings(doc);
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * CDS: one EDS cluster per Service, fed over ADS, reporting load back to Prescient over LRS
+ * (`lrs_server.self`). Envoy additionally gets active health checks and HTTP/2 upstreams for
+ * gRPC and h2 services; proxyless gRPC ignores both and speaks HTTP/2 anyway.
+ */
+import type { HealthCheckSpec, LbPolicy, OutlierDetectionSpec, ServiceDocument } from '../../api/config.ts';
+import type { Cluster } from '../envoy/generated/envoy/config/cluster/v3/Cluster.ts';
+import type { OutlierDetection } from '../envoy/generated/envoy/config/cluster/v3/OutlierDetection.ts';
+import type { HealthCheck } from '../envoy/generated/envoy/config/core/v3/HealthCheck.ts';
+import { TYPE_URL } from '../envoy/type-urls.ts';
+import { EXTENSION_TYPE_URL, packAny } from './any.ts';
+import { adsConfigSource } from './config-source.ts';
+import { toDuration } from './duration.ts';
+import { assignmentName, clusterName, HTTP_PROTOCOL_OPTIONS_EXTENSION } from './names.ts';
+import { originOf, type FieldOriginMap } from './origin.ts';
+import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
+import type { ClientFlavor, RenderedResource } from './types.ts';
+
+/** Policies proxyless gRPC accepts in `lb_policy`; it NACKs a cluster with any other. */
+const GRPC_LB_POLICIES: ReadonlySet<LbPolicy> = new Set(['ROUND_ROBIN', 'RING_HASH']);
+
+/** Health-check defaults follow Envoy's documentation examples. */
+const HEALTH_CHECK_DEFAULTS = { interval: '10s', timeout: '1s', unhealthyThreshold: 3, healthyThreshold: 2, httpPath: '/healthz' };
+
+export function lbPolicyFor(service: ServiceDocument, flavor: ClientFlavor): LbPolicy {
+  const policy = service.spec.loadBalancing?.policy ?? 'ROUND_ROBIN';
+  return flavor === 'grpc' && !GRPC_LB_POLICIES.has(policy) ? 'ROUND_ROBIN' : policy;
+}
+
+function outlierDetection(spec: OutlierDetectionSpec, origins: FieldOriginMap): OutlierDetection {
+  const out: OutlierDetection = {};
+  const from = (field: string, key: keyof OutlierDetectionSpec) => origins.set(`outlier_detection.${field}`, `spec.outlierDetection.${key}`);
+  if (spec.consecutive5xx !== undefined) {
+    out.consecutive_5xx = { value: spec.consecutive5xx };
+    from('consecutive_5xx', 'consecutive5xx');
+  }
+  if (spec.consecutiveGatewayFailure !== undefined) {
+    out.consecutive_gateway_failure = { value: spec.consecutiveGatewayFailure };
+    // Envoy counts gateway failures but ejects on them only when enforcement is raised from 0.
+    out.enforcing_consecutive_gateway_failure = { value: 100 };
+    from('consecutive_gateway_failure', 'consecutiveGatewayFailure');
+  }
+  if (spec.interval !== undefined) {
+    out.interval = toDuration(spec.interval);
+    from('interval', 'interval');
+  }
+  if (spec.baseEjectionTime !== undefined) {
+    out.base_ejection_time = toDuration(spec.baseEjectionTime);
+    from('base_ejection_time', 'baseEjectionTime');
+  }
+  if (spec.maxEjectionPercent !== undefined) {
+    out.max_ejection_percent = { value: spec.maxEjectionPercent };
+    from('max_ejection_percent', 'maxEjectionPercent');
+  }
+  return out;
+}
+
+function healthCheck(spec: HealthCheckSpec, http2: boolean): HealthCheck {
+  const d = HEALTH_CHECK_DEFAULTS;
+  const check: HealthCheck = {
+    interval: toDuration(spec.interval ?? d.interval),
+    timeout: toDuration(spec.timeout ?? d.timeout),
+    unhealthy_threshold: { value: spec.unhealthyThreshold ?? d.unhealthyThreshold },
+    healthy_threshold: { value: spec.healthyThreshold ?? d.healthyThreshold },
+  };
+  switch (spec.type) {
+    case 'grpc':
+      return { ...check, grpc_health_check: { service_name: spec.path ?? '' } };
+    case 'http':
+      return { ...check, http_health_check: { path: spec.path ?? d.httpPath, codec_client_type: http2 ? 'HTTP2' : 'HTTP1' } };
+    case 'tcp':
+      return { ...check, tcp_health_check: {} };
+  }
+}
+
+function renderCluster(service: ServiceDocument, flavor: ClientFlavor): RenderedResource {
+  const spec = service.spec;
+  const name = clusterName(service.metadata.name);
+  const origins: FieldOriginMap = new Map();
+  const policy = lbPolicyFor(service, flavor);
+  const cluster: Cluster = {
+    name,
+    type: 'EDS',
+    eds_cluster_config: { eds_config: adsConfigSource(), service_name: assignmentName(service.metadata.name) },
+    lb_policy: policy,
+    lrs_server: { self: {} },
+  };
+  if (spec.loadBalancing) origins.set('lb_policy', 'spec.loadBalancing.policy');
+  if (policy === 'RING_HASH') {
+    const ring = spec.loadBalancing?.ringHash;
+    cluster.ring_hash_lb_config = {
+      // gRPC rejects any other hash function.
+      hash_function: 'XX_HASH',
+      ...(ring?.minimumRingSize !== undefined && { minimum_ring_size: { value: ring.minimumRingSize } }),
+      ...(ring?.maximumRingSize !== undefined && { maximum_ring_size: { value: ring.maximumRingSize } }),
+    };
+    if (ring) origins.set('ring_hash_lb_config', 'spec.loadBalancing.ringHash');
+  }
+  if (spec.connectTimeout !== undefined) {
+    cluster.connect_timeout = toDuration(spec.connectTimeout);
+    origins.set('connect_timeout', 'spec.connectTimeout');
+  }
+  if (spec.outlierDetection) {
+    cluster.outlier_detection = outlierDetection(spec.outlierDetection, origins);
+    origins.set('outlier_detection', 'spec.outlierDetection');
+  }
+  if (flavor === 'envoy') {
+    const http2 = spec.protocol === 'grpc' || spec.protocol === 'http2';
+    if (spec.healthChecks?.length) {
+      cluster.health_checks = spec.healthChecks.map((hc) => healthCheck(hc, http2));
+      spec.healthChecks.forEach((_, i) => origins.set(`health_checks[${i}]`, `spec.healthChecks[${i}]`));
+    }
+    if (http2) {
+      cluster.typed_extension_protocol_options = {
+        [HTTP_PROTOCOL_OPTIONS_EXTENSION]: packAny(EXTENSION_TYPE_URL.httpProtocolOptions, {
+          explicit_http_config: { http2_protocol_options: {} },
+        }),
+      };
+      origins.set('typed_extension_protocol_options', 'spec.protocol');
+    }
+  }
+  return renderedResource(TYPE_URL.cluster, name, cluster, originOf(service), origins);
+}
+
+export const clusterRenderer: ResourceRenderer = {
+  typeUrl: TYPE_URL.cluster,
+  render(ctx: TranslateContext): RenderedResource[] {
+    return [...ctx.snapshot.config.services.values()].map((s) => renderCluster(s, ctx.flavor));
+  },
+};

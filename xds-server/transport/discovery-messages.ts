@@ -1,0 +1,116 @@
+/**
+ * Decoded forms of the requests Prescient reads, with proto (snake_case) field names. Requests
+ * are decoded with protobufjs from Envoy's own protos; responses are never built from these
+ * shapes (see discovery-wire.ts).
+ */
+import { lookupType } from '../envoy/protos.ts';
+
+export interface NodeMessage {
+  id: string;
+  cluster: string;
+  metadata: Record<string, unknown>;
+  user_agent_name: string;
+}
+
+export interface StatusMessage {
+  code: number;
+  message: string;
+}
+
+export interface DiscoveryRequestMessage {
+  version_info: string;
+  node?: NodeMessage;
+  resource_names: string[];
+  type_url: string;
+  response_nonce: string;
+  error_detail?: StatusMessage;
+}
+
+export interface DeltaDiscoveryRequestMessage {
+  node?: NodeMessage;
+  type_url: string;
+  resource_names_subscribe: string[];
+  resource_names_unsubscribe: string[];
+  initial_resource_versions: Record<string, string>;
+  response_nonce: string;
+  error_detail?: StatusMessage;
+}
+
+const TO_OBJECT = { defaults: true, longs: Number, enums: String, arrays: true, objects: true } as const;
+
+type Raw = Record<string, unknown>;
+
+function decodeRaw(typeName: string, bytes: Uint8Array): Raw {
+  const type = lookupType(typeName);
+  return type.toObject(type.decode(bytes), TO_OBJECT) as Raw;
+}
+
+export function decodeDiscoveryRequest(bytes: Uint8Array): DiscoveryRequestMessage {
+  const raw = decodeRaw('envoy.service.discovery.v3.DiscoveryRequest', bytes);
+  return {
+    version_info: raw.version_info as string,
+    node: toNode(raw.node),
+    resource_names: raw.resource_names as string[],
+    type_url: raw.type_url as string,
+    response_nonce: raw.response_nonce as string,
+    error_detail: toStatus(raw.error_detail),
+  };
+}
+
+export function decodeDeltaDiscoveryRequest(bytes: Uint8Array): DeltaDiscoveryRequestMessage {
+  const raw = decodeRaw('envoy.service.discovery.v3.DeltaDiscoveryRequest', bytes);
+  return {
+    node: toNode(raw.node),
+    type_url: raw.type_url as string,
+    resource_names_subscribe: raw.resource_names_subscribe as string[],
+    resource_names_unsubscribe: raw.resource_names_unsubscribe as string[],
+    initial_resource_versions: raw.initial_resource_versions as Record<string, string>,
+    response_nonce: raw.response_nonce as string,
+    error_detail: toStatus(raw.error_detail),
+  };
+}
+
+function toNode(raw: unknown): NodeMessage | undefined {
+  if (!raw) return undefined;
+  const n = raw as Raw;
+  return {
+    id: (n.id as string) ?? '',
+    cluster: (n.cluster as string) ?? '',
+    metadata: n.metadata ? structToJson(n.metadata as Raw) : {},
+    user_agent_name: (n.user_agent_name as string) ?? '',
+  };
+}
+
+/** A status with code 0 and no message is how an absent error_detail can decode; only real errors count. */
+function toStatus(raw: unknown): StatusMessage | undefined {
+  if (!raw) return undefined;
+  const s = raw as Raw;
+  return { code: Number(s.code ?? 0), message: (s.message as string) ?? '' };
+}
+
+/** google.protobuf.Struct (decoded object form) → plain JSON. */
+export function structToJson(struct: Raw): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((struct.fields as Record<string, Raw>) ?? {})) out[k] = valueToJson(v);
+  return out;
+}
+
+/**
+ * protobufjs serves google/protobuf/struct.proto from its built-in (camelCase) definitions, so
+ * Value fields are `stringValue` etc. even under keepCase; snake_case is accepted too.
+ */
+function valueToJson(v: Raw | null | undefined): unknown {
+  if (!v) return null;
+  const pick = (camel: string, snake: string): unknown => v[camel] ?? v[snake];
+  const str = pick('stringValue', 'string_value');
+  if (str != null) return str;
+  const num = pick('numberValue', 'number_value');
+  if (num != null) return num;
+  const bool = pick('boolValue', 'bool_value');
+  if (bool != null) return bool;
+  const struct = pick('structValue', 'struct_value');
+  if (struct != null) return structToJson(struct as Raw);
+  const list = pick('listValue', 'list_value');
+  if (list != null) return (((list as Raw).values as Raw[]) ?? []).map(valueToJson);
+  return null;
+}

@@ -1,0 +1,69 @@
+/**
+ * One LRS stream (DESIGN §4.2 rule 12): the first request names the node; the server answers once
+ * with `send_all_clusters` (gRPC never reports a cluster listed first in `clusters`) and the
+ * reporting interval. Every later report is validated per cluster: valid entries go to the sink as
+ * LoadReports, invalid ones are counted, logged, and dropped without ending the stream.
+ */
+import type { LoadReportSink } from '../../../api/telemetry.ts';
+import { lookupType } from '../../envoy/protos.ts';
+import type { Logger } from '../../log.ts';
+import { xdsMetrics } from '../../metrics.ts';
+import type { DecodedLoadStatsRequest } from './load-stats-request.ts';
+import { validateClusterStats } from './load-report-validation.ts';
+
+export interface LrsStreamContext {
+  sink: LoadReportSink | undefined;
+  intervalMs: number;
+  clock: () => number;
+  logger: Logger;
+}
+
+export function encodeLoadStatsResponse(intervalMs: number): Buffer {
+  const type = lookupType('envoy.service.load_stats.v3.LoadStatsResponse');
+  const seconds = Math.floor(intervalMs / 1000);
+  const message = type.fromObject({ send_all_clusters: true, load_reporting_interval: { seconds, nanos: (intervalMs - seconds * 1000) * 1e6 } });
+  return Buffer.from(type.encode(message).finish());
+}
+
+export class LrsStream {
+  private nodeId: string | undefined;
+
+  constructor(
+    private readonly ctx: LrsStreamContext,
+    private readonly write: (response: Buffer) => void,
+  ) {}
+
+  handle(request: DecodedLoadStatsRequest): void {
+    if (!request.ok) {
+      this.reject('', [request.error]);
+      return;
+    }
+    if (this.nodeId === undefined) {
+      this.nodeId = request.message.node?.id ?? '';
+      this.write(encodeLoadStatsResponse(this.ctx.intervalMs));
+    }
+    const receivedAt = this.ctx.clock();
+    for (const stats of request.message.cluster_stats) {
+      const result = validateClusterStats(stats, this.nodeId, receivedAt);
+      if (!result.ok) {
+        this.reject(result.cluster, result.problems);
+        continue;
+      }
+      xdsMetrics.loadReports.inc({ result: 'accepted' });
+      for (const report of result.reports) this.deliver(report);
+    }
+  }
+
+  private deliver(report: Parameters<LoadReportSink['onLoadReport']>[0]): void {
+    try {
+      this.ctx.sink?.onLoadReport(report);
+    } catch (err) {
+      this.ctx.logger.error({ err, cluster: report.cluster }, 'load report sink threw; report dropped');
+    }
+  }
+
+  private reject(cluster: string, problems: string[]): void {
+    xdsMetrics.loadReports.inc({ result: 'rejected' });
+    this.ctx.logger.warn({ code: 'XDS_LRS_INVALID_REPORT', node: this.nodeId, cluster, problems }, 'invalid load report dropped');
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * State-of-the-world xDS (ADS StreamAggregatedResources and the per-type Stream* methods).
+ *
+ * - A request whose nonce is not the latest one sent for its type is stale and ignored (rule 2).
+ * - The request's names replace the subscription; newly subscribed names are sent even when the
+ *   client was sent them before (rule 7); names that do not exist yet stay subscribed and go out
+ *   when they appear.
+ * - LDS/CDS responses are complete sets (absence means deletion); EDS/RDS responses carry only
+ *   what the client lacks, split under the size budget (rules 5, 11).
+ * - The initial LDS/CDS request is always answered, even with an empty set, so the client can
+ *   finish initialising.
+ */
+import type { EncodedResource, GroupView } from '../cache/types.ts';
+import { hashVersions } from '../cache/content-hash.ts';
+import type { DiscoveryRequestMessage } from './discovery-messages.ts';
+import { encodeSotwResponse } from './discovery-wire.ts';
+import { takeWithinBudget, totalSize } from './response-chunks.ts';
+import type { TypeState } from './type-state.ts';
+import { XdsSession } from './xds-session.ts';
+
+interface SotwPlan {
+  readonly resources: readonly EncodedResource[];
+  /** The resources are the whole set the client should hold (LDS/CDS). */
+  readonly complete: boolean;
+  /** Names whose content the client did not hold at this version. */
+  readonly updated: readonly string[];
+  /** The complete set is exactly the view's resources of that type. */
+  readonly isWholeView: boolean;
+}
+
+const anyBytes = (r: EncodedResource): number => r.any.length;
+
+export class SotwSession extends XdsSession<SotwPlan> {
+  readonly protocol = 'sotw';
+
+  handle(req: DiscoveryRequestMessage): void {
+    this.bindNode(req.node);
+    const st = this.typeState(req.type_url);
+    if (!st) return;
+    // Before anything was sent on this stream there is nothing to be stale against (a client may
+    // carry a nonce over from a previous stream).
+    if (req.response_nonce && st.lastSent && req.response_nonce !== st.lastSent.nonce) {
+      this.log.debug({ typeUrl: st.typeUrl, nonce: req.response_nonce }, 'stale request ignored');
+      return;
+    }
+    const first = st.requestsHandled++ === 0;
+    this.settleResponse(st, req.response_nonce, req.error_detail);
+    const { added } = st.sub.replace(req.resource_names, first);
+    st.dropUncovered();
+    for (const name of added) st.force.add(name);
+    if (first && st.fullState) st.mustAnswer = true;
+    this.pump();
+  }
+
+  /** EDS/RDS removals cannot be expressed in SotW; forget them so a reappearance is sent again. */
+  protected override beforePlan(view: GroupView): void {
+    for (const st of this.types.values()) if (!st.fullState) for (const name of st.vanished(view)) st.sent.delete(name);
+  }
+
+  protected plan(st: TypeState, view: GroupView, retainRemovals: boolean): SotwPlan | undefined {
+    const scope = st.scope(view);
+    const updated = st.updates(scope).map((r) => r.name);
+    if (!st.fullState) {
+      if (updated.length === 0) return undefined;
+      const chunk = takeWithinBudget(updated.map((n) => scope.get(n)!), anyBytes, this.ctx.maxResponseBytes);
+      return { resources: chunk, complete: false, updated: chunk.map((r) => r.name), isWholeView: false };
+    }
+    const vanished = st.vanished(view);
+    const removes = !retainRemovals && vanished.length > 0;
+    if (updated.length === 0 && !removes && !st.mustAnswer) return undefined;
+    const retained = retainRemovals ? vanished.map((n) => st.sent.get(n)!) : [];
+    const resources = [...scope.values(), ...retained];
+    const isWholeView = retained.length === 0 && scope === view.resources(st.typeUrl);
+    return { resources, complete: true, updated, isWholeView };
+  }
+
+  protected commit(st: TypeState, view: GroupView, plan: SotwPlan): void {
+    if (plan.complete) st.sent.clear();
+    for (const r of plan.resources) st.sent.set(r.name, r);
+    const version = plan.isWholeView ? view.typeVersion(st.typeUrl) : hashVersions([...st.sent.values()].map((r) => [r.name, r.version] as const));
+    const nonce = this.ctx.nextNonce();
+    if (plan.complete && totalSize(plan.resources, anyBytes) > this.ctx.maxResponseBytes) {
+      this.log.warn({ typeUrl: st.typeUrl, resources: plan.resources.length }, 'complete LDS/CDS set exceeds the response budget and cannot be split in state of the world; clients with the default 4 MB limit will reject it (use delta xDS)');
+    }
+    const response = encodeSotwResponse({ versionInfo: version, typeUrl: st.typeUrl, nonce, resources: plan.resources });
+    this.sent(st, response, version, nonce, plan.updated);
+  }
+}
