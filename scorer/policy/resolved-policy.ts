@@ -36,11 +36,11 @@ export interface ResolvedPolicy {
 export const DEFAULT_POLICY_NAME = '(default)';
 
 export const DEFAULT_WEIGHTS: ComponentWeights = {
-  performance: 0.4,
+  performance: 0.5,
   forecast: 0.3,
   errors: 0.1,
-  headroom: 0.1,
-  cost: 0.1,
+  headroom: 0.05,
+  cost: 0.05,
 };
 
 export const DEFAULT_POLICY: ResolvedPolicy = {

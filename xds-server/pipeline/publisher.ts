@@ -22,7 +22,6 @@ export interface PublishFailure {
 }
 
 export class Publisher {
-  private readonly groups = new Map<string, ClientFlavor>();
   private lastFailure: PublishFailure | undefined;
   private published = 0;
 
@@ -31,19 +30,8 @@ export class Publisher {
     private readonly logger: Logger,
   ) {}
 
-  /** Registers a node group (on first demand); it is rendered by the next `publishAll`. */
-  addGroup(group: string, flavor: ClientFlavor): void {
-    this.groups.set(group, flavor);
-  }
-
-  hasGroup(group: string): boolean {
-    return this.groups.has(group);
-  }
-
   /** Renders and publishes one group; returns false when validation refused the set. */
-  publishGroup(group: string, snapshot: Snapshot): boolean {
-    const flavor = this.groups.get(group);
-    if (!flavor) throw new Error(`unknown node group ${group}`);
+  publishGroup(group: string, flavor: ClientFlavor, snapshot: Snapshot): boolean {
     const set = translate(snapshot, flavor);
     const issues = validateResources(set);
     if (issues.length > 0) {
@@ -58,13 +46,13 @@ export class Publisher {
     return true;
   }
 
-  /** Renders every known group from one snapshot. */
-  publishAll(snapshot: Snapshot): { published: number; refused: number } {
+  /** Renders every group some client has asked for from one snapshot. */
+  publishAll(groups: ReadonlyMap<string, ClientFlavor>, snapshot: Snapshot): { published: number; refused: number } {
     const end = xdsMetrics.pushSeconds.startTimer();
     let published = 0;
     let refused = 0;
-    for (const group of this.groups.keys()) {
-      if (this.publishGroup(group, snapshot)) published++;
+    for (const [group, flavor] of groups) {
+      if (this.publishGroup(group, flavor, snapshot)) published++;
       else refused++;
     }
     if (refused === 0) this.lastFailure = undefined;
@@ -72,7 +60,7 @@ export class Publisher {
     return { published, refused };
   }
 
-  status(): { groups: Record<string, ClientFlavor>; publishes: number; lastFailure?: PublishFailure } {
-    return { groups: Object.fromEntries(this.groups), publishes: this.published, lastFailure: this.lastFailure };
+  status(): { publishes: number; lastFailure?: PublishFailure } {
+    return { publishes: this.published, lastFailure: this.lastFailure };
   }
 }

@@ -99,6 +99,14 @@ export class XdsServer {
     });
   }
 
+  /**
+   * The underlying gRPC server, so other gRPC services (endpoint selection) can share the xDS
+   * port. Add services before `listen`.
+   */
+  get grpcServer(): grpc.Server {
+    return this.server;
+  }
+
   /** Plain-data status of every open xDS stream (for /debug/clients). */
   clients(): ClientStatus[] {
     return [...this.sessions].map((s) => s.status());

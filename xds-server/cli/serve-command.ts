@@ -1,0 +1,74 @@
+/**
+ * `prescient serve`: starts Prescient and runs until SIGINT/SIGTERM, then drains streams and
+ * exits 0. Exits 1 when the initial configuration is invalid (nothing is started) or a listener
+ * cannot bind.
+ */
+import { createLogger } from '../log.ts';
+import { InitialConfigError, Prescient } from '../prescient.ts';
+
+export interface ServeFlags {
+  config: string[] | string;
+  xdsAddress: string;
+  adminAddress: string;
+  adminToken?: string;
+  logLevel: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsRequireClientCert?: boolean;
+  redisUrl?: string;
+  scorer: boolean;
+  model?: string;
+  provider: 'cpu' | 'cuda' | 'webgpu';
+  debounceMs: number;
+  maxDebounceMs: number;
+  maxNewStreams: number;
+  lrsIntervalMs: number;
+}
+
+/** PRESCIENT_CONFIG may hold several paths separated by commas. */
+function configPaths(value: string[] | string): string[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export async function runServe(flags: ServeFlags): Promise<number> {
+  const logger = createLogger(flags.logLevel);
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) {
+    logger.error('--tls-cert and --tls-key go together: give both to serve xDS over TLS, or neither for plaintext');
+    return 1;
+  }
+  let prescient: Prescient;
+  try {
+    prescient = await Prescient.start({
+      configPaths: configPaths(flags.config),
+      xdsAddress: flags.xdsAddress,
+      adminAddress: flags.adminAddress,
+      adminToken: flags.adminToken,
+      tls: flags.tlsCert
+        ? { certFile: flags.tlsCert, keyFile: flags.tlsKey!, caFile: flags.tlsCa, requireClientCert: flags.tlsRequireClientCert }
+        : undefined,
+      debounce: { quietMs: flags.debounceMs, maxDelayMs: Math.max(flags.debounceMs, flags.maxDebounceMs) },
+      maxNewStreamsPerSecond: flags.maxNewStreams,
+      lrsIntervalMs: flags.lrsIntervalMs,
+      scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider } : false,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof InitialConfigError) {
+      for (const m of err.messages) logger.error({ code: err.code }, m);
+      logger.error(`initial configuration is invalid (${err.messages.length} error(s)); nothing was started`);
+    } else logger.error({ err }, 'failed to start');
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await prescient.stop();
+  return 0;
+}

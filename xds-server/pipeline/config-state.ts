@@ -1,0 +1,63 @@
+/**
+ * The last good mesh configuration and the outcome of the latest reload. A reload with any
+ * error is refused as a whole: the previous configuration keeps serving, and the errors stay
+ * visible on /debug/config and in prescient_config_last_reload_success until a good reload.
+ */
+import type { MeshConfig } from '../../api/config.ts';
+import { EMPTY_MESH_CONFIG, formatConfigError, type ConfigLoadResult } from '../config/index.ts';
+import type { Logger } from '../log.ts';
+import { xdsMetrics } from '../metrics.ts';
+
+export interface ReloadOutcome {
+  ok: boolean;
+  at: string;
+  documents?: number;
+  errors?: string[];
+}
+
+export class ConfigState {
+  config: MeshConfig = EMPTY_MESH_CONFIG;
+  private activeSince: number | undefined;
+  private documents = 0;
+  private lastReload: ReloadOutcome | undefined;
+  private lastError: ReloadOutcome | undefined;
+
+  constructor(private readonly paths: readonly string[]) {}
+
+  accept(config: MeshConfig, documents: number, at: number): void {
+    this.config = config;
+    this.documents = documents;
+    this.activeSince = at;
+    this.lastReload = { ok: true, at: new Date(at).toISOString(), documents };
+    xdsMetrics.configLastReloadSuccess.set(1);
+  }
+
+  /** Applies a watcher result; returns true when the configuration changed. */
+  reload(result: ConfigLoadResult, at: number, logger: Logger): boolean {
+    if (result.ok) {
+      this.accept(result.config, result.documents.length, at);
+      xdsMetrics.configReloads.inc({ result: 'success' });
+      logger.info({ documents: result.documents.length }, 'configuration reloaded');
+      return true;
+    }
+    const errors = result.errors.map(formatConfigError);
+    this.lastReload = this.lastError = { ok: false, at: new Date(at).toISOString(), errors };
+    xdsMetrics.configReloads.inc({ result: 'error' });
+    xdsMetrics.configLastReloadSuccess.set(0);
+    logger.error({ errors }, 'configuration reload refused; the previous configuration keeps serving');
+    return false;
+  }
+
+  status() {
+    return {
+      paths: this.paths,
+      activeSince: this.activeSince ? new Date(this.activeSince).toISOString() : undefined,
+      documents: this.documents,
+      services: [...this.config.services.keys()],
+      routes: [...this.config.routes.keys()],
+      weightOverrides: this.config.weightOverrides.length,
+      lastReload: this.lastReload,
+      lastReloadError: this.lastError,
+    };
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The composition root: wires ingest (config files, telemetry), decide (scorer loop), translate +
+ * validate (publisher) and serve (cache, xDS transport, admin HTTP) into one running Prescient.
+ * Used by `prescient serve`, by the end-to-end tests and by the benchmarks, so what they exercise
+ * is what ships. All state changes funnel into one debounced push.
+ */
+import type { MeshConfig } from '../api/config.ts';
+import { NO_DECISIONS, type Decisions } from '../api/decisions.ts';
+import { RingFeatureStore } from '../scorer/features/ring-feature-store.ts';
+import { EwmaForecaster } from '../scorer/forecast/ewma-forecaster.ts';
+import { loadForecaster } from '../scorer/forecast/onnx-forecaster.ts';
+import { ScorerLoop } from '../scorer/loop/scorer-loop.ts';
+import { registry as scorerRegistry } from '../scorer/metrics.ts';
+import { addSelectService } from '../scorer/select/grpc-select-service.ts';
+import { createSelectHttpHandler } from '../scorer/select/http-select-handler.ts';
+import { EndpointSelector } from '../scorer/select/endpoint-selector.ts';
+import { MemoryScoreStore } from '../scorer/store/memory-score-store.ts';
+import { RedisScoreStore } from '../scorer/store/redis-score-store.ts';
+import type { ScoreStore } from '../scorer/store/types.ts';
+import { createIngestHandler } from '../scorer/telemetry/ingest-api.ts';
+import { LoadReportAdapter } from '../scorer/telemetry/load-reports.ts';
+import { Prober } from '../scorer/telemetry/prober.ts';
+import { AdminServer } from './admin/admin-server.ts';
+import { mountDebugPages } from './admin/debug-pages.ts';
+import { ResourceCache } from './cache/resource-cache.ts';
+import { NodeGroupResolver, type NodeGroupSelector } from './cache/node-groups.ts';
+import { loadConfigFiles, watchConfig, type ConfigWatcher } from './config/index.ts';
+import type { Logger } from './log.ts';
+import { registry as xdsRegistry } from './metrics.ts';
+import { ConfigState } from './pipeline/config-state.ts';
+import { Publisher } from './pipeline/publisher.ts';
+import { DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from './pipeline/push-debouncer.ts';
+import { probeTargets } from './pipeline/probe-targets.ts';
+import { XdsServer } from './transport/xds-server.ts';
+import type { TlsOptions } from './transport/tls-credentials.ts';
+import client from 'prom-client';
+
+export interface ScorerOptions {
+  /** ONNX model file; default the shipped model. */
+  modelPath?: string;
+  provider?: 'cpu' | 'cuda' | 'webgpu';
+  /** Share scores and weights between replicas; in-memory when unset. */
+  redisUrl?: string;
+  /** Default 5 s: a dead leader is replaced within about this long. */
+  leaseTtlMs?: number;
+  /** Default probe interval for endpoints without a health check of their own. */
+  probeIntervalMs?: number;
+  /** Replica identity (default random), shown on /debug/scorer. */
+  replicaId?: string;
+}
+
+export interface PrescientOptions {
+  configPaths: string[];
+  xdsAddress: string;
+  adminAddress: string;
+  adminToken?: string;
+  tls?: TlsOptions;
+  debounce?: DebounceOptions;
+  maxNewStreamsPerSecond?: number;
+  lrsIntervalMs?: number;
+  nodeGroups?: NodeGroupSelector[];
+  /** Scoring is on unless `false`. */
+  scorer?: ScorerOptions | false;
+  logger: Logger;
+}
+
+/** Thrown by `start` when the initial configuration is invalid: nothing was started. */
+export class InitialConfigError extends Error {
+  readonly code = 'PRESCIENT_INITIAL_CONFIG';
+  constructor(readonly messages: string[]) {
+    super(`initial configuration is invalid (${messages.length} error(s)); fix it and start again:\n${messages.join('\n')}`);
+  }
+}
+
+export class Prescient {
+  readonly cache = new ResourceCache();
+  readonly configState: ConfigState;
+  private decisions: Decisions = NO_DECISIONS;
+  private readonly publisher: Publisher;
+  private readonly debouncer: PushDebouncer;
+  private xds!: XdsServer;
+  private admin!: AdminServer;
+  private watcher: ConfigWatcher | undefined;
+  private scorer: ScorerLoop | undefined;
+  private prober: Prober | undefined;
+  private features: RingFeatureStore | undefined;
+  private store: ScoreStore | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  xdsPort = 0;
+  adminPort = 0;
+
+  private constructor(private readonly options: PrescientOptions) {
+    this.configState = new ConfigState(options.configPaths);
+    this.publisher = new Publisher(this.cache, options.logger.child({ component: 'publisher' }));
+    this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE);
+    this.cache.setDemandHandler((group, flavor) => {
+      // A group's first client should not wait for the debounce: render it now.
+      this.publisher.publishGroup(group, flavor, this.snapshot());
+    });
+  }
+
+  static async start(options: PrescientOptions): Promise<Prescient> {
+    const initial = await loadConfigFiles(options.configPaths);
+    if (!initial.ok) {
+      const { formatConfigError } = await import('./config/index.ts');
+      throw new InitialConfigError(initial.errors.map(formatConfigError));
+    }
+    const p = new Prescient(options);
+    p.configState.accept(initial.config, initial.documents.length, Date.now());
+    await p.startComponents();
+    return p;
+  }
+
+  get config(): MeshConfig {
+    return this.configState.config;
+  }
+
+  currentDecisions(): Decisions {
+    return this.decisions;
+  }
+
+  /** Replaces the decisions (the scorer loop calls this; tests and the bench may too). */
+  setDecisions(decisions: Decisions, source = 'scorer'): void {
+    this.decisions = decisions;
+    this.debouncer.trigger(source);
+  }
+
+  /** Resolves once every requested push has been rendered and published. */
+  async settled(): Promise<void> {
+    await this.debouncer.idle();
+  }
+
+  async stop(): Promise<void> {
+    this.debouncer.close();
+    this.watcher?.close();
+    clearInterval(this.sweepTimer);
+    await this.prober?.stop();
+    await this.scorer?.stop();
+    await this.store?.close();
+    await this.xds?.close(200);
+    await this.admin?.close();
+  }
+
+  private snapshot() {
+    return { config: this.configState.config, decisions: this.decisions, now: Date.now() };
+  }
+
+  private async push(sources: ReadonlySet<string>): Promise<void> {
+    const result = this.publisher.publishAll(this.cache.demandedGroups(), this.snapshot());
+    this.options.logger.debug({ sources: [...sources], ...result }, 'pushed');
+  }
+
+  private onConfig(config: MeshConfig): void {
+    this.scorer?.setConfig(config);
+    this.prober?.setTargets(probeTargets(config, this.options.scorer ? this.options.scorer.probeIntervalMs : undefined));
+    this.debouncer.trigger('config');
+  }
+
+  private async startComponents(): Promise<void> {
+    const o = this.options;
+    const log = o.logger;
+    if (o.scorer !== false) await this.startScorer(o.scorer ?? {});
+
+    this.xds = new XdsServer({
+      cache: this.cache,
+      resolver: new NodeGroupResolver(o.nodeGroups ?? []),
+      lrsSink: this.features ? new LoadReportAdapter({ store: this.features, logger: log.child({ component: 'lrs' }) }) : undefined,
+      lrsIntervalMs: o.lrsIntervalMs,
+      maxNewStreamsPerSecond: o.maxNewStreamsPerSecond,
+      tls: o.tls,
+      logger: log,
+    });
+    if (this.scorer) {
+      const selector = this.selector();
+      addSelectService(this.xds.grpcServer, selector, { token: o.adminToken });
+      this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
+      this.admin.mount(createSelectHttpHandler(selector));
+    } else {
+      this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
+    }
+    if (this.features) this.admin.mount(createIngestHandler({ store: this.features, logger: log.child({ component: 'ingest' }) }));
+    const metrics = client.Registry.merge([xdsRegistry, scorerRegistry]);
+    mountDebugPages(this.admin, {
+      metrics,
+      ready: () => this.xdsPort > 0,
+      cache: this.cache,
+      clients: () => this.xds.clients(),
+      config: () => ({ ...this.configState.status(), publish: this.publisher.status() }),
+      scorer: () => this.scorer?.status(),
+    });
+
+    this.xdsPort = await this.xds.listen(o.xdsAddress);
+    this.adminPort = await this.admin.listen();
+    this.onConfig(this.configState.config);
+    this.scorer?.start();
+    this.prober?.start();
+
+    this.watcher = watchConfig(o.configPaths, (result) => {
+      if (this.configState.reload(result, Date.now(), log)) this.onConfig(this.configState.config);
+    });
+    log.info({ xds: `${o.xdsAddress.split(':')[0]}:${this.xdsPort}`, admin: `${o.adminAddress.split(':')[0]}:${this.adminPort}`, scorer: Boolean(this.scorer) }, 'prescient serving');
+  }
+
+  private selector(): EndpointSelector {
+    return new EndpointSelector({
+      state: () => ({ config: this.configState.config, decisions: this.decisions }),
+      confidence: (s) => this.scorer?.confidence(s),
+    });
+  }
+
+  private async startScorer(s: ScorerOptions): Promise<void> {
+    const log = this.options.logger.child({ component: 'scorer' });
+    this.features = new RingFeatureStore();
+    const forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log });
+    const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons });
+    this.store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore();
+    this.scorer = new ScorerLoop({
+      config: this.configState.config,
+      features: this.features,
+      forecaster,
+      fallback,
+      store: this.store,
+      leaseTtlMs: s.leaseTtlMs,
+      replicaId: s.replicaId,
+      logger: log,
+      onDecisions: (d) => this.setDecisions(d),
+    });
+    this.prober = new Prober({ store: this.features, logger: log.child({ component: 'prober' }) });
+    const features = this.features;
+    this.sweepTimer = setInterval(() => features.sweep(Date.now()), 10_000).unref();
+  }
+}
