@@ -11,18 +11,28 @@ grpcXds.register();
 
 const BOOTSTRAP_OPTION = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config';
 
-export function bootstrapFor(xdsPort: number, nodeId = `test-client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`): string {
+export interface ClientNode {
+  id?: string;
+  metadata?: Record<string, string>;
+}
+
+export function bootstrapFor(xdsPort: number, node: ClientNode = {}): string {
   return JSON.stringify({
     xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: nodeId, cluster: 'e2e', locality: { zone: 'test' } },
+    node: {
+      id: node.id ?? `test-client-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      cluster: 'e2e',
+      locality: { zone: 'test' },
+      ...(node.metadata ? { metadata: node.metadata } : {}),
+    },
   });
 }
 
 export class EchoClient {
   private readonly client: grpc.Client;
 
-  constructor(target: string, xdsPort: number, nodeId?: string) {
-    this.client = new grpc.Client(target, grpc.credentials.createInsecure(), { [BOOTSTRAP_OPTION]: bootstrapFor(xdsPort, nodeId) });
+  constructor(target: string, xdsPort: number, node?: ClientNode) {
+    this.client = new grpc.Client(target, grpc.credentials.createInsecure(), { [BOOTSTRAP_OPTION]: bootstrapFor(xdsPort, node) });
   }
 
   /** One RPC; resolves to the id of the backend that answered, or the gRPC error code. */
