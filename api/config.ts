@@ -5,7 +5,7 @@
  * them after defaults are applied. Every folder may import this file (it is the shared "api").
  *
  * Durations are strings in the Kubernetes/Go style ("250ms", "1s", "1m30s") in documents and
- * are kept as strings here; `xds-server/config/duration.ts` parses them.
+ * are kept as strings here; `api/duration.ts` parses them.
  */
 
 export const API_VERSION = 'prescient.dev/v1alpha1';

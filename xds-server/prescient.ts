@@ -130,12 +130,16 @@ export class Prescient {
     await this.debouncer.idle();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops everything. `releaseLease: false` leaves the scoring lease to expire, as a crashed
+   * replica would, instead of handing it over at once.
+   */
+  async stop(options: { releaseLease?: boolean } = {}): Promise<void> {
     this.debouncer.close();
     this.watcher?.close();
     clearInterval(this.sweepTimer);
     await this.prober?.stop();
-    await this.scorer?.stop();
+    await this.scorer?.stop(options);
     await this.store?.close();
     await this.xds?.close(200);
     await this.admin?.close();
@@ -214,6 +218,10 @@ export class Prescient {
     const forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log });
     const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons });
     this.store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore();
+    if (this.store instanceof RedisScoreStore) {
+      // Serving must not depend on Redis: without it, static weights are pushed until it is back.
+      await this.store.ready().catch((err: Error) => log.warn({ err: err.message }, 'Redis not reachable yet; serving static weights until it is'));
+    }
     this.scorer = new ScorerLoop({
       config: this.configState.config,
       features: this.features,

@@ -3,15 +3,20 @@
  * run.ts) so their CPU does not count as the server's. Each client has its own HTTP/2 connection
  * and ADS stream, subscribes like Envoy does (CDS wildcard, then EDS for every cluster), ACKs
  * every response at once and reports to the parent over IPC when it holds the full initial set
- * and when it ACKs a response carrying a watched cluster.
+ * and when it ACKs a response carrying the watched cluster.
  *
  * Responses are decoded only down to the resource names (the ClusterLoadAssignment's first
  * field), the way a real proxy's cost would not be charged to the server either.
+ *
+ * IPC (see ipc.ts): `start {config}` → `{ at }`, the Unix ms just before the first client
+ * connects; `watch {cluster}` → `{}` once arrivals of that cluster are being reported. Events go
+ * to the parent as `{ kind: 'events', events }` batches.
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { envoyRoot } from '../../xds-server/envoy/protos.ts';
 import { TYPE_URL } from '../../xds-server/envoy/type-urls.ts';
+import { serveRequests } from './ipc.ts';
 
 export type BenchProtocol = 'sotw' | 'delta';
 
@@ -20,6 +25,10 @@ export interface ClientsConfig {
   clients: number;
   clusters: string[];
   protocol: BenchProtocol;
+}
+
+export interface ClientsStarted {
+  at: number;
 }
 
 export type ClientEvent =
@@ -66,7 +75,7 @@ class BenchClient {
     private readonly emit: (e: ClientEvent) => void,
   ) {}
 
-  start(): void {
+  start(): grpc.Client {
     const channel = new grpc.Client(`127.0.0.1:${this.cfg.port}`, grpc.credentials.createInsecure(), {
       'grpc.use_local_subchannel_pool': 1,
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
@@ -74,6 +83,7 @@ class BenchClient {
     const node = { id: `bench-${this.index}`, cluster: 'bench', user_agent_name: 'envoy' };
     if (this.cfg.protocol === 'sotw') this.sotw(channel, node);
     else this.delta(channel, node);
+    return channel;
   }
 
   private onClusters(names: Iterable<string>): void {
@@ -114,20 +124,34 @@ class BenchClient {
   }
 }
 
-/** Entry point when forked by run.ts: config arrives as the first IPC message. */
+/** Entry point when forked by run.ts. */
 if (process.send) {
-  process.on('message', (m: { watch?: string }) => {
-    if (m.watch !== undefined) watched = m.watch;
-  });
-  process.once('message', (cfg: ClientsConfig) => {
-    // Events are batched per event-loop turn: thousands of tiny IPC messages would dominate.
-    let batch: ClientEvent[] = [];
-    const flush = () => {
-      if (batch.length) process.send!(batch);
-      batch = [];
-    };
-    setInterval(flush, 5).unref();
-    const emit = (e: ClientEvent) => batch.push(e);
-    for (let i = 0; i < cfg.clients; i++) new BenchClient(i, cfg, emit).start();
-  });
+  const channels: grpc.Client[] = [];
+  // Events are batched: thousands of tiny IPC messages would cost more than the clients.
+  let batch: ClientEvent[] = [];
+  const flush = () => {
+    if (batch.length) process.send!({ kind: 'events', events: batch });
+    batch = [];
+  };
+  setInterval(flush, 5).unref();
+  const emit = (e: ClientEvent) => batch.push(e);
+  serveRequests(
+    (m) => {
+      if (m.kind === 'watch') {
+        watched = m.cluster;
+        return {};
+      }
+      if (m.kind === 'start') {
+        const cfg = m.config as ClientsConfig;
+        const at = Date.now();
+        for (let i = 0; i < cfg.clients; i++) channels.push(new BenchClient(i, cfg, emit).start());
+        return { at } satisfies ClientsStarted;
+      }
+      throw new Error(`BENCH_XDS_UNKNOWN_COMMAND: ${m.kind}`);
+    },
+    async () => {
+      flush();
+      for (const c of channels) c.close();
+    },
+  );
 }

@@ -5,7 +5,7 @@
  * a recovered one climbs back within a few more (see scorer/store/README.md, "Tuning").
  */
 import type { ScoringPolicySpec } from '../../api/config.ts';
-import { parseDurationMs } from './duration.ts';
+import { parseDurationMs } from '../../api/duration.ts';
 
 export interface ComponentWeights {
   readonly performance: number;

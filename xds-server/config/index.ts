@@ -3,6 +3,5 @@ export { loadConfigFiles, parseConfigText, expandConfigPaths, type ConfigLoadRes
 export { watchConfig, type ConfigWatcher, type WatchOptions } from './watcher.ts';
 export { CONFIG_ERROR, formatConfigError, type ConfigError, type ConfigErrorCode } from './errors.ts';
 export { EMPTY_MESH_CONFIG, buildMeshConfig } from './mesh-config.ts';
-export { parseDurationMs, parseDurationNanos, toProtoDuration } from './duration.ts';
 export { compileValidators, defaultValidators, type KindValidators } from './validators.ts';
 export { readSchemaSet, SCHEMA_DIR } from './schemas.ts';

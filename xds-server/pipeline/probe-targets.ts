@@ -5,8 +5,8 @@
  * report no load.
  */
 import { endpointKey, type MeshConfig } from '../../api/config.ts';
+import { parseDurationMs } from '../../api/duration.ts';
 import type { ProbeTarget } from '../../scorer/telemetry/prober.ts';
-import { parseDurationMs } from '../config/index.ts';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 1000;
 

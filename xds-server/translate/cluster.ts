@@ -4,13 +4,13 @@
  * gRPC and h2 services; proxyless gRPC ignores both and speaks HTTP/2 anyway.
  */
 import type { HealthCheckSpec, LbPolicy, OutlierDetectionSpec, ServiceDocument } from '../../api/config.ts';
+import { toProtoDuration } from '../../api/duration.ts';
 import type { Cluster } from '../envoy/generated/envoy/config/cluster/v3/Cluster.ts';
 import type { OutlierDetection } from '../envoy/generated/envoy/config/cluster/v3/OutlierDetection.ts';
 import type { HealthCheck } from '../envoy/generated/envoy/config/core/v3/HealthCheck.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { EXTENSION_TYPE_URL, packAny } from './any.ts';
 import { adsConfigSource } from './config-source.ts';
-import { toDuration } from './duration.ts';
 import { assignmentName, clusterName, HTTP_PROTOCOL_OPTIONS_EXTENSION } from './names.ts';
 import { originOf, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
@@ -41,11 +41,11 @@ function outlierDetection(spec: OutlierDetectionSpec, origins: FieldOriginMap): 
     from('consecutive_gateway_failure', 'consecutiveGatewayFailure');
   }
   if (spec.interval !== undefined) {
-    out.interval = toDuration(spec.interval);
+    out.interval = toProtoDuration(spec.interval);
     from('interval', 'interval');
   }
   if (spec.baseEjectionTime !== undefined) {
-    out.base_ejection_time = toDuration(spec.baseEjectionTime);
+    out.base_ejection_time = toProtoDuration(spec.baseEjectionTime);
     from('base_ejection_time', 'baseEjectionTime');
   }
   if (spec.maxEjectionPercent !== undefined) {
@@ -58,8 +58,8 @@ function outlierDetection(spec: OutlierDetectionSpec, origins: FieldOriginMap): 
 function healthCheck(spec: HealthCheckSpec, http2: boolean): HealthCheck {
   const d = HEALTH_CHECK_DEFAULTS;
   const check: HealthCheck = {
-    interval: toDuration(spec.interval ?? d.interval),
-    timeout: toDuration(spec.timeout ?? d.timeout),
+    interval: toProtoDuration(spec.interval ?? d.interval),
+    timeout: toProtoDuration(spec.timeout ?? d.timeout),
     unhealthy_threshold: { value: spec.unhealthyThreshold ?? d.unhealthyThreshold },
     healthy_threshold: { value: spec.healthyThreshold ?? d.healthyThreshold },
   };
@@ -97,7 +97,7 @@ function renderCluster(service: ServiceDocument, flavor: ClientFlavor): Rendered
     if (ring) origins.set('ring_hash_lb_config', 'spec.loadBalancing.ringHash');
   }
   if (spec.connectTimeout !== undefined) {
-    cluster.connect_timeout = toDuration(spec.connectTimeout);
+    cluster.connect_timeout = toProtoDuration(spec.connectTimeout);
     origins.set('connect_timeout', 'spec.connectTimeout');
   }
   if (spec.outlierDetection) {

@@ -2,7 +2,7 @@
  * translate: an immutable snapshot (config + decisions + now) in, the Envoy resources one client
  * flavor should see out (DESIGN §2). Pure: no clock, randomness or I/O; the same snapshot always
  * renders the same set. Inputs are assumed to have passed the config schemas; a malformed
- * duration string throws `DurationSyntaxError`.
+ * duration string throws `DurationSyntaxError` (api/duration.ts).
  */
 import type { TypeUrl } from '../envoy/type-urls.ts';
 import { RENDERERS } from './registry.ts';
@@ -11,7 +11,6 @@ import { routeTables } from './route-tables.ts';
 import type { ClientFlavor, RenderedResource, RenderedSet, Snapshot } from './types.ts';
 
 export type { ClientFlavor, RenderedResource, RenderedSet, ResourceOrigin, Snapshot } from './types.ts';
-export { DURATION_PATTERN, DurationSyntaxError } from './duration.ts';
 
 /** Keeps the first resource of each name; later ones are recorded as its conflicts. */
 function byName(resources: RenderedResource[]): Map<string, RenderedResource> {

@@ -4,6 +4,7 @@
  * become weighted_clusters.
  */
 import type { HeaderMatchSpec, RouteMatchSpec, RouteRule } from '../../api/config.ts';
+import { toProtoDuration } from '../../api/duration.ts';
 import type { HeaderMatcher } from '../envoy/generated/envoy/config/route/v3/HeaderMatcher.ts';
 import type { Route } from '../envoy/generated/envoy/config/route/v3/Route.ts';
 import type { RouteAction } from '../envoy/generated/envoy/config/route/v3/RouteAction.ts';
@@ -11,7 +12,6 @@ import type { RouteConfiguration } from '../envoy/generated/envoy/config/route/v
 import type { RouteMatch } from '../envoy/generated/envoy/config/route/v3/RouteMatch.ts';
 import type { StringMatcher } from '../envoy/generated/envoy/type/matcher/v3/StringMatcher.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
-import { toDuration } from './duration.ts';
 import { requestMirrorPolicies } from './mirror-policies.ts';
 import { clusterName } from './names.ts';
 import { originOf, type FieldOriginMap } from './origin.ts';
@@ -45,13 +45,13 @@ function routeAction(rule: RouteRule): RouteAction {
     rule.backends.length === 1
       ? { cluster: clusterName(rule.backends[0].service) }
       : { weighted_clusters: { clusters: rule.backends.map((b) => ({ name: clusterName(b.service), weight: { value: b.weight } })) } };
-  if (rule.timeout !== undefined) action.timeout = toDuration(rule.timeout);
+  if (rule.timeout !== undefined) action.timeout = toProtoDuration(rule.timeout);
   if (rule.retries) {
     const r = rule.retries;
     action.retry_policy = {
       retry_on: r.retryOn.join(','),
       num_retries: { value: r.attempts },
-      ...(r.perTryTimeout !== undefined && { per_try_timeout: toDuration(r.perTryTimeout) }),
+      ...(r.perTryTimeout !== undefined && { per_try_timeout: toProtoDuration(r.perTryTimeout) }),
     };
   }
   return action;

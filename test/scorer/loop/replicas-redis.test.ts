@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Decisions } from '../../../api/decisions.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { RedisScoreStore } from '../../../scorer/store/redis-score-store.ts';
-import { RedisServer } from '../store/redis-server.ts';
+import { RedisServer } from '../../support/redis-server.ts';
 import { seeded } from '../score/builders.ts';
 import { featureStore, KEYS, observe, PersistenceForecaster, SERVICE, threeEndpointMesh } from './fixtures.ts';
 

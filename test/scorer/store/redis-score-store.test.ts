@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RedisScoreStore } from '../../../scorer/store/redis-score-store.ts';
 import type { ScoreStore } from '../../../scorer/store/types.ts';
-import { RedisServer } from './redis-server.ts';
+import { RedisServer } from '../../support/redis-server.ts';
 import { record, scoreStoreContract } from './score-store-contract.ts';
 
 describe('RedisScoreStore (real redis-server)', () => {

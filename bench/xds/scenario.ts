@@ -1,0 +1,117 @@
+/**
+ * One benchmark run for one protocol: a fresh server process and a fresh client process, so
+ * neither CPU nor memory carries over between protocols.
+ *
+ * 1. The server loads the mesh; its resident memory then is the baseline.
+ * 2. K clients connect at once; initial sync ends when the last one holds every cluster.
+ * 3. N times: one cluster's weights change; the change is done when every client has ACKed the
+ *    response carrying it. Changes run one at a time, with a short pause between them.
+ */
+import { fileURLToPath } from 'node:url';
+import type { DebounceOptions } from '../../xds-server/pipeline/push-debouncer.ts';
+import { clusterNames } from './bench-mesh.ts';
+import { ClientTally } from './client-tally.ts';
+import type { BenchProtocol, ClientsConfig, ClientsStarted } from './clients.ts';
+import { ChildPeer } from './ipc.ts';
+import { spread, type Spread } from './percentiles.ts';
+import type { ServerStart, ServerStats } from './server.ts';
+
+export interface BenchSettings {
+  clients: number;
+  clusters: number;
+  endpoints: number;
+  changes: number;
+  maxNewStreamsPerSecond: number;
+  debounce: DebounceOptions;
+  /** Idle time between two changes and after the initial sync. */
+  pauseMs: number;
+  syncTimeoutMs: number;
+  changeTimeoutMs: number;
+}
+
+export interface ProtocolResult {
+  protocol: BenchProtocol;
+  clients: number;
+  clusters: number;
+  endpoints: number;
+  changes: number;
+  /** From the first connection attempt until the last client held every cluster. */
+  initialSyncMs: number;
+  /** Per client, from the first connection attempt until it held every cluster. */
+  clientSyncMs: Spread;
+  /** Per change, from the weight change until the last client ACKed it. */
+  changeAckMs: Spread;
+  /** Every (change, client) pair: from the weight change until that client ACKed it. */
+  clientAckMs: Spread;
+  rssBaselineBytes: number;
+  rssSyncedBytes: number;
+  rssBytesPerClient: number;
+  heapBytesPerClient: number;
+  /** Server CPU (user + system) from the baseline to the end of the last change. */
+  serverCpuSeconds: number;
+  serverCpuSecondsSync: number;
+  serverCpuSecondsChanges: number;
+}
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuSeconds = (from: ServerStats, to: ServerStats): number => Math.round((to.cpuMicros - from.cpuMicros) / 1e4) / 100;
+
+export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Promise<ProtocolResult> {
+  const tally = new ClientTally(s.clients);
+  const server = ChildPeer.fork(here('./server.ts'), 'bench server', ['--expose-gc']);
+  const clients = ChildPeer.fork(here('./clients.ts'), 'bench clients', [], (m) => {
+    if (m?.kind === 'events') tally.onEvents(m.events);
+  });
+  try {
+    const start: ServerStart = { clusters: s.clusters, endpoints: s.endpoints, maxNewStreamsPerSecond: s.maxNewStreamsPerSecond, debounce: s.debounce };
+    const { port } = await server.request<{ port: number }>({ kind: 'start', ...start });
+    const baseline = await server.request<ServerStats>({ kind: 'stats' });
+
+    const names = clusterNames(s.clusters);
+    const config: ClientsConfig = { port, clients: s.clients, clusters: names, protocol };
+    const started = await clients.request<ClientsStarted>({ kind: 'start', config });
+    const syncTimes = await tally.synced(s.syncTimeoutMs);
+    const synced = await server.request<ServerStats>({ kind: 'stats' });
+    await sleep(s.pauseMs);
+
+    const perChange: number[] = [];
+    const perClient: number[] = [];
+    const beforeChanges = await server.request<ServerStats>({ kind: 'stats' });
+    for (let i = 0; i < s.changes; i++) {
+      const cluster = names[i % names.length]!;
+      tally.watch(cluster);
+      await clients.request({ kind: 'watch', cluster });
+      const acked = tally.acked(s.changeTimeoutMs);
+      acked.catch(() => {}); // awaited below; this only keeps a failed change request from leaving it unhandled
+      const { at } = await server.request<{ at: number }>({ kind: 'change', cluster });
+      const latencies = (await acked).map((t) => t - at);
+      perClient.push(...latencies);
+      perChange.push(Math.max(...latencies));
+      await sleep(s.pauseMs);
+    }
+    const end = await server.request<ServerStats>({ kind: 'stats' });
+
+    return {
+      protocol,
+      clients: s.clients,
+      clusters: s.clusters,
+      endpoints: s.endpoints,
+      changes: s.changes,
+      initialSyncMs: Math.max(...syncTimes) - started.at,
+      clientSyncMs: spread(syncTimes.map((t) => t - started.at)),
+      changeAckMs: spread(perChange),
+      clientAckMs: spread(perClient),
+      rssBaselineBytes: baseline.rssBytes,
+      rssSyncedBytes: synced.rssBytes,
+      rssBytesPerClient: Math.round((synced.rssBytes - baseline.rssBytes) / s.clients),
+      heapBytesPerClient: Math.round((synced.heapUsedBytes - baseline.heapUsedBytes) / s.clients),
+      serverCpuSeconds: cpuSeconds(baseline, end),
+      serverCpuSecondsSync: cpuSeconds(baseline, synced),
+      serverCpuSecondsChanges: cpuSeconds(beforeChanges, end),
+    };
+  } finally {
+    await clients.stop();
+    await server.stop();
+  }
+}

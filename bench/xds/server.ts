@@ -1,0 +1,89 @@
+/**
+ * The server process of `npm run bench:xds`: the real composition root (`Prescient.start`, as
+ * `prescient serve` runs it) over a generated mesh file, scorer off, driven over IPC by run.ts:
+ *
+ * - `start {clusters, endpoints, maxNewStreamsPerSecond, debounce}` → `{ port }`
+ * - `change {cluster}` → new weights for every endpoint of that one cluster via `setDecisions`;
+ *   replies `{ at }`, the Unix ms at which the change was handed to Prescient
+ * - `stats` → `{ cpuMicros, rssBytes, heapUsedBytes }` after a full GC (run with --expose-gc), so
+ *   resident memory is not inflated by garbage that happens not to have been collected yet
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { endpointKey } from '../../api/config.ts';
+import type { ServiceWeights } from '../../api/decisions.ts';
+import { silentLogger } from '../../xds-server/log.ts';
+import type { DebounceOptions } from '../../xds-server/pipeline/push-debouncer.ts';
+import { Prescient } from '../../xds-server/prescient.ts';
+import { meshYaml } from './bench-mesh.ts';
+import { serveRequests } from './ipc.ts';
+
+export interface ServerStart {
+  clusters: number;
+  endpoints: number;
+  maxNewStreamsPerSecond: number;
+  debounce: DebounceOptions;
+}
+
+export interface ServerStats {
+  /** User + system CPU of the server process since it started, µs. */
+  cpuMicros: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+let prescient: Prescient | undefined;
+let dir: string | undefined;
+const weights = new Map<string, ServiceWeights>();
+let changes = 0;
+
+async function start(s: ServerStart): Promise<{ port: number }> {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'prescient-bench-xds-'));
+  const configFile = path.join(dir, 'mesh.yaml');
+  await fs.writeFile(configFile, meshYaml(s.clusters, s.endpoints));
+  prescient = await Prescient.start({
+    configPaths: [configFile],
+    xdsAddress: '127.0.0.1:0',
+    adminAddress: '127.0.0.1:0',
+    debounce: s.debounce,
+    maxNewStreamsPerSecond: s.maxNewStreamsPerSecond,
+    scorer: false,
+    logger: silentLogger,
+  });
+  await prescient.settled();
+  return { port: prescient.xdsPort };
+}
+
+/** Every endpoint of `cluster` gets a weight no earlier change gave it, so each change is a real EDS update. */
+function change(cluster: string): { at: number } {
+  const p = prescient!;
+  const service = p.config.services.get(cluster);
+  if (!service) throw new Error(`BENCH_XDS_UNKNOWN_CLUSTER: no service "${cluster}"`);
+  changes++;
+  const at = Date.now();
+  const w = new Map(service.spec.endpoints.map((e, i) => [endpointKey(e), 1 + ((changes + i) % 1000)]));
+  weights.set(cluster, { service: cluster, weights: w, computedAt: at });
+  p.setDecisions({ weights: new Map(weights) }, 'bench');
+  return { at };
+}
+
+function stats(): ServerStats {
+  globalThis.gc?.();
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed };
+}
+
+serveRequests(
+  (m) => {
+    if (m.kind === 'start') return start(m as ServerStart);
+    if (m.kind === 'change') return change(m.cluster);
+    if (m.kind === 'stats') return stats();
+    throw new Error(`BENCH_XDS_UNKNOWN_COMMAND: ${m.kind}`);
+  },
+  async () => {
+    await prescient?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  },
+);
