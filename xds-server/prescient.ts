@@ -10,6 +10,7 @@ import { RingFeatureStore } from '../scorer/features/ring-feature-store.ts';
 import { EwmaForecaster } from '../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../scorer/forecast/onnx-forecaster.ts';
 import { ScorerLoop } from '../scorer/loop/scorer-loop.ts';
+import { liveRetrainer } from '../scorer/train/live-retrain.ts';
 import { registry as scorerRegistry } from '../scorer/metrics.ts';
 import { addSelectService } from '../scorer/select/grpc-select-service.ts';
 import { createSelectHttpHandler } from '../scorer/select/http-select-handler.ts';
@@ -47,6 +48,8 @@ export interface ScorerOptions {
   probeIntervalMs?: number;
   /** Replica identity (default random), shown on /debug/scorer. */
   replicaId?: string;
+  /** Retrain on drift or daily, in a worker thread; on unless `false`. */
+  retrain?: false;
 }
 
 export interface PrescientOptions {
@@ -232,6 +235,7 @@ export class Prescient {
       replicaId: s.replicaId,
       logger: log,
       onDecisions: (d) => this.setDecisions(d),
+      ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features: this.features, provider: s.provider }) } }),
     });
     this.prober = new Prober({ store: this.features, logger: log.child({ component: 'prober' }) });
     const features = this.features;

@@ -12,8 +12,8 @@
  * Every refusal counts in prescient_telemetry_rejected_total{source="ingest_api"}, every stored
  * observation in prescient_telemetry_accepted_total{source="ingest_api"}.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
+import { bearerTokenMatches } from '../../api/bearer-token.ts';
 import type { MetricName, Observation } from '../features/types.ts';
 import { telemetryMetrics } from '../metrics.ts';
 import { readBody } from './http-body.ts';
@@ -78,14 +78,14 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
   const maxClockSkewMs = options.maxClockSkewMs ?? 60_000;
   const clock = options.clock ?? Date;
   const logger = options.logger ?? silentLogger;
-  const expectedAuth = options.bearerToken === undefined ? undefined : Buffer.from(`Bearer ${options.bearerToken}`);
+  const token = options.bearerToken;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: (typeof ROUTES)[string]): Promise<Observation[] | Refusal> {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return new Refusal(405, 'TELEMETRY_METHOD_NOT_ALLOWED', `use POST, not ${req.method}`);
     }
-    if (expectedAuth && !authorised(req.headers.authorization, expectedAuth)) {
+    if (token !== undefined && !bearerTokenMatches(req.headers.authorization, token)) {
       res.setHeader('www-authenticate', 'Bearer');
       return new Refusal(401, 'TELEMETRY_UNAUTHORIZED', 'missing or wrong bearer token: send "Authorization: Bearer <token>"');
     }
@@ -134,11 +134,6 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
     send(res, 202, { accepted: result.length, rejectedValues });
     return true;
   };
-}
-
-function authorised(header: string | undefined, expected: Buffer): boolean {
-  const given = Buffer.from(header ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerTokenMatches } from '../../api/bearer-token.ts';
 import type { Logger } from '../log.ts';
 
 /** A mounted handler: returns true when it handled the request. */
@@ -24,12 +24,6 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const expected = Buffer.from(`Bearer ${token}`);
-  const given = Buffer.from(header ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export class AdminServer {
@@ -79,7 +73,7 @@ export class AdminServer {
     const url = new URL(req.url ?? '/', 'http://admin');
     try {
       const token = this.options.bearerToken;
-      if (token && !UNAUTHENTICATED_PATHS.has(url.pathname) && !tokenMatches(req.headers.authorization, token)) {
+      if (token && !UNAUTHENTICATED_PATHS.has(url.pathname) && !bearerTokenMatches(req.headers.authorization, token)) {
         res.setHeader('www-authenticate', 'Bearer');
         sendJson(res, 401, { error: 'missing or wrong bearer token', hint: 'send "Authorization: Bearer <token>"' });
         return;
