@@ -58,8 +58,9 @@ async function main(): Promise<void> {
     .option('--protocol <p>', 'sotw, delta or both', protocols, protocols('both'))
     .option('--max-new-streams <n>', "server's maxNewStreamsPerSecond (above --clients so the connection storm is admitted)", positiveInt)
     .option('--out <file>', 'JSON results file', DEFAULT_OUT)
+    .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir>')
     .parse()
-    .opts<{ clients: number; clusters: number; endpoints: number; changes: number; protocol: BenchProtocol[]; maxNewStreams?: number; out: string }>();
+    .opts<{ clients: number; clusters: number; endpoints: number; changes: number; protocol: BenchProtocol[]; maxNewStreams?: number; out: string; cpuProf?: string }>();
 
   const settings: BenchSettings = {
     clients: opts.clients,
@@ -69,8 +70,10 @@ async function main(): Promise<void> {
     maxNewStreamsPerSecond: opts.maxNewStreams ?? Math.max(100_000, opts.clients * 10),
     debounce: { quietMs: 10, maxDelayMs: 50 },
     pauseMs: 200,
+    settleMs: 2000,
     syncTimeoutMs: 300_000,
     changeTimeoutMs: 60_000,
+    cpuProfileDir: opts.cpuProf,
   };
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, memoryBytes: totalmem() };
   console.log(`xDS benchmark on ${machine.cpus} × ${machine.model}, Node ${machine.node}: ${settings.clients} clients, ${settings.clusters} clusters, ${settings.endpoints} endpoints, ${settings.changes} changes`);

@@ -3,7 +3,8 @@
  * neither CPU nor memory carries over between protocols.
  *
  * 1. The server loads the mesh; its resident memory then is the baseline.
- * 2. K clients connect at once; initial sync ends when the last one holds every cluster.
+ * 2. K clients connect at once; initial sync ends when the last one holds every cluster. Memory
+ *    is measured again once the server has been idle for `settleMs`.
  * 3. N times: one cluster's weights change; the change is done when every client has ACKed the
  *    response carrying it. Changes run one at a time, with a short pause between them.
  */
@@ -23,10 +24,14 @@ export interface BenchSettings {
   changes: number;
   maxNewStreamsPerSecond: number;
   debounce: DebounceOptions;
-  /** Idle time between two changes and after the initial sync. */
+  /** Idle time between two changes. */
   pauseMs: number;
+  /** Idle time after the initial sync before memory is measured. */
+  settleMs: number;
   syncTimeoutMs: number;
   changeTimeoutMs: number;
+  /** When set, the server process writes a V8 CPU profile (`--cpu-prof`) into this folder. */
+  cpuProfileDir?: string;
 }
 
 export interface ProtocolResult {
@@ -47,6 +52,7 @@ export interface ProtocolResult {
   rssSyncedBytes: number;
   rssBytesPerClient: number;
   heapBytesPerClient: number;
+  externalBytesPerClient: number;
   /** Server CPU (user + system) from the baseline to the end of the last change. */
   serverCpuSeconds: number;
   serverCpuSecondsSync: number;
@@ -59,7 +65,9 @@ const cpuSeconds = (from: ServerStats, to: ServerStats): number => Math.round((t
 
 export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Promise<ProtocolResult> {
   const tally = new ClientTally(s.clients);
-  const server = ChildPeer.fork(here('./server.ts'), 'bench server', ['--expose-gc']);
+  // One profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<thread>….
+  const profile = s.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfileDir}`] : [];
+  const server = ChildPeer.fork(here('./server.ts'), 'bench server', ['--expose-gc', ...profile]);
   const clients = ChildPeer.fork(here('./clients.ts'), 'bench clients', [], (m) => {
     if (m?.kind === 'events') tally.onEvents(m.events);
   });
@@ -72,12 +80,12 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
     const config: ClientsConfig = { port, clients: s.clients, clusters: names, protocol };
     const started = await clients.request<ClientsStarted>({ kind: 'start', config });
     const syncTimes = await tally.synced(s.syncTimeoutMs);
+    // Writes complete (and release their buffers) some time after clients have the data.
+    await sleep(s.settleMs);
     const synced = await server.request<ServerStats>({ kind: 'stats' });
-    await sleep(s.pauseMs);
 
     const perChange: number[] = [];
     const perClient: number[] = [];
-    const beforeChanges = await server.request<ServerStats>({ kind: 'stats' });
     for (let i = 0; i < s.changes; i++) {
       const cluster = names[i % names.length]!;
       tally.watch(cluster);
@@ -106,9 +114,10 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
       rssSyncedBytes: synced.rssBytes,
       rssBytesPerClient: Math.round((synced.rssBytes - baseline.rssBytes) / s.clients),
       heapBytesPerClient: Math.round((synced.heapUsedBytes - baseline.heapUsedBytes) / s.clients),
+      externalBytesPerClient: Math.round((synced.externalBytes - baseline.externalBytes) / s.clients),
       serverCpuSeconds: cpuSeconds(baseline, end),
       serverCpuSecondsSync: cpuSeconds(baseline, synced),
-      serverCpuSecondsChanges: cpuSeconds(beforeChanges, end),
+      serverCpuSecondsChanges: cpuSeconds(synced, end),
     };
   } finally {
     await clients.stop();

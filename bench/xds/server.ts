@@ -5,7 +5,7 @@
  * - `start {clusters, endpoints, maxNewStreamsPerSecond, debounce}` → `{ port }`
  * - `change {cluster}` → new weights for every endpoint of that one cluster via `setDecisions`;
  *   replies `{ at }`, the Unix ms at which the change was handed to Prescient
- * - `stats` → `{ cpuMicros, rssBytes, heapUsedBytes }` after a full GC (run with --expose-gc), so
+ * - `stats` → `{ cpuMicros, rssBytes, heapUsedBytes, externalBytes }` after a full GC (run with --expose-gc), so
  *   resident memory is not inflated by garbage that happens not to have been collected yet
  */
 import fs from 'node:fs/promises';
@@ -31,6 +31,8 @@ export interface ServerStats {
   cpuMicros: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Buffers and other memory V8 tracks outside its heap. */
+  externalBytes: number;
 }
 
 let prescient: Prescient | undefined;
@@ -68,11 +70,14 @@ function change(cluster: string): { at: number } {
   return { at };
 }
 
+import v8 from 'node:v8';
+let snaps = 0;
 function stats(): ServerStats {
   globalThis.gc?.();
+  if (process.env.BENCH_SNAP && snaps++ === 1) console.error('SNAP', v8.writeHeapSnapshot('/tmp/bench-xds.heapsnapshot'));
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed };
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external };
 }
 
 serveRequests(

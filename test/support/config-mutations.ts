@@ -52,7 +52,8 @@ type Mutation =
   | { op: 'replace'; doc: number; pick: number; value: Json }
   | { op: 'duplicate' | 'drop'; doc: number }
   | { op: 'rekind'; doc: number; kind: Json }
-  | { op: 'reference'; which: number; name: string };
+  | { op: 'reference'; which: number; name: string }
+  | { op: 'targeted'; which: number };
 
 const docIndex = fc.nat(DEMO_DOCS.length - 1);
 
@@ -63,6 +64,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('duplicate' as const, 'drop' as const), doc: docIndex }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('rekind' as const), doc: docIndex, kind: fc.constantFrom<Json>('Service', 'Route', 'WeightOverride', 'ScoringPolicy', 'Gateway', 'service', '', 42, null) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('reference' as const), which: fc.nat(), name: fc.constantFrom('ghost', 'greeter-canary', 'greeter', '127.0.0.1:1', '127.0.0.1:50061', '') }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('targeted' as const), which: fc.nat() }) },
 );
 
 function pathsOf(v: Json, at: Segment[] = []): Segment[][] {
@@ -120,7 +122,68 @@ const REFERENCES: ((docs: Json[], name: string) => string)[] = [
   (docs, name) => setIn(docs, 'Service', ['metadata', 'name'], name),
 ];
 
-function setIn(docs: Json[], kind: string, at: Segment[], name: string): string {
+/**
+ * Edits aimed at what Envoy checks beyond a field's own type: ranges, sums, uniqueness, syntax
+ * inside strings. Each is plausible in a real config; together with the random ones they probe
+ * for values the config schemas let through but Envoy would reject.
+ */
+const TARGETED: [Kind: string, at: Segment[], value: Json][] = [
+  ['Route', ['spec', 'hosts'], ['greeter', 'greeter']],
+  ['Route', ['spec', 'hosts'], ['*.*', 'a b']],
+  ['Route', ['spec', 'hosts'], ['*']],
+  ['Route', ['spec', 'listener', 'port'], 0],
+  ['Route', ['spec', 'listener', 'port'], 65535],
+  ['Route', ['spec', 'listener', 'address'], 'not-an-ip'],
+  ['Route', ['spec', 'listener', 'address'], '::'],
+  ['Route', ['spec', 'rules', 0, 'match'], { regex: '([' }],
+  ['Route', ['spec', 'rules', 0, 'match'], { regex: 'a'.repeat(1100) }],
+  ['Route', ['spec', 'rules', 0, 'match'], { path: '' }],
+  ['Route', ['spec', 'rules', 0, 'match'], { prefix: 'no-slash' }],
+  ['Route', ['spec', 'rules', 0, 'match'], { prefix: '/', headers: [{ name: 'X-Upper', exact: 'v' }] }],
+  ['Route', ['spec', 'rules', 0, 'match'], { prefix: '/', headers: [{ name: ':path', regex: '(' }] }],
+  ['Route', ['spec', 'rules', 0, 'match'], { prefix: '/', headers: [{ name: 'x-a' }] }],
+  ['Route', ['spec', 'rules', 0, 'backends'], [{ service: 'greeter', weight: 2 ** 31 }, { service: 'greeter-canary', weight: 2 ** 31 }]],
+  ['Route', ['spec', 'rules', 0, 'backends'], [{ service: 'greeter', weight: 0 }]],
+  ['Route', ['spec', 'rules', 0, 'backends'], [{ service: 'greeter', weight: 1 }, { service: 'greeter', weight: 1 }]],
+  ['Route', ['spec', 'rules', 0, 'backends'], []],
+  ['Route', ['spec', 'rules', 0, 'timeout'], '0s'],
+  ['Route', ['spec', 'rules', 0, 'timeout'], '100000000000s'],
+  ['Route', ['spec', 'rules', 0, 'retries'], { attempts: 0, retryOn: [] }],
+  ['Route', ['spec', 'rules', 0, 'retries'], { attempts: 2 ** 32, retryOn: ['unavailable'] }],
+  ['Route', ['spec', 'rules', 0, 'retries'], { attempts: 2, retryOn: ['no-such-condition'], perTryTimeout: '0s' }],
+  ['Route', ['spec', 'rules'], []],
+  ['Service', ['spec', 'endpoints'], []],
+  ['Service', ['spec', 'endpoints', 0, 'port'], 0],
+  ['Service', ['spec', 'endpoints', 0, 'weight'], 2 ** 32],
+  ['Service', ['spec', 'endpoints'], [{ address: '127.0.0.1', port: 1, weight: 2 ** 31 }, { address: '127.0.0.1', port: 2, weight: 2 ** 31 }]],
+  ['Service', ['spec', 'endpoints'], [{ address: '127.0.0.1', port: 1 }, { address: '127.0.0.1', port: 1 }]],
+  ['Service', ['spec', 'endpoints', 0, 'address'], 'localhost'],
+  ['Service', ['spec', 'endpoints', 0, 'address'], '::1'],
+  ['Service', ['spec', 'endpoints', 0, 'address'], ''],
+  ['Service', ['spec', 'endpoints', 0, 'locality'], { region: '', zone: '', subZone: '' }],
+  ['Service', ['spec', 'loadBalancing'], { policy: 'RING_HASH', ringHash: { minimumRingSize: 9_000_000, maximumRingSize: 1024 } }],
+  ['Service', ['spec', 'loadBalancing'], { policy: 'RING_HASH', ringHash: { minimumRingSize: 0 } }],
+  ['Service', ['spec', 'connectTimeout'], '0s'],
+  ['Service', ['spec', 'connectTimeout'], '1ns'],
+  ['Service', ['spec', 'outlierDetection', 'maxEjectionPercent'], 101],
+  ['Service', ['spec', 'outlierDetection', 'interval'], '0s'],
+  ['Service', ['spec', 'healthChecks', 0], { type: 'http', path: '', interval: '0s', timeout: '0s', unhealthyThreshold: 0, healthyThreshold: 0 }],
+  ['Service', ['spec', 'healthChecks', 0], { type: 'grpc', path: 'a'.repeat(5000) }],
+  ['Service', ['spec', 'healthChecks', 0], { type: 'tcp', interval: '0s' }],
+  ['Service', ['spec', 'healthChecks', 0], { type: 'grpc', timeout: '0s' }],
+  ['Service', ['spec', 'healthChecks', 0], { type: 'http', path: 'no-slash' }],
+  ['Service', ['spec', 'outlierDetection', 'baseEjectionTime'], '0s'],
+  ['Service', ['spec', 'outlierDetection', 'consecutive5xx'], 0],
+  ['Route', ['spec', 'rules', 0, 'retries', 'perTryTimeout'], '0s'],
+  ['Service', ['metadata', 'name'], 'g'.repeat(300)],
+  ['Service', ['metadata', 'name'], 'greeter/v2'],
+  ['WeightOverride', ['spec', 'pin'], 0],
+  ['WeightOverride', ['spec', 'floor'], 2 ** 32],
+  ['WeightOverride', ['spec', 'expiresAt'], '1970-01-01T00:00:00Z'],
+  ['WeightOverride', ['spec', 'expiresAt'], 'tomorrow'],
+];
+
+function setIn(docs: Json[], kind: string, at: Segment[], name: Json): string {
   const doc = docs.find((d) => (d as { kind?: unknown } | null)?.kind === kind);
   if (!doc) return `reference ${kind} missing`;
   let node = doc as Record<Segment, Json>;
@@ -129,7 +192,7 @@ function setIn(docs: Json[], kind: string, at: Segment[], name: string): string 
     node = node[seg] as Record<Segment, Json>;
   }
   node[at[at.length - 1]!] = name;
-  return `reference ${docName(doc)} ${at.join('.')} = ${show(name)}`;
+  return `set ${docName(doc)} ${at.join('.')} = ${show(name)}`;
 }
 
 function apply(docs: Json[], m: Mutation): string {
@@ -154,6 +217,10 @@ function apply(docs: Json[], m: Mutation): string {
     }
     case 'reference':
       return REFERENCES[m.which % REFERENCES.length]!(docs, m.name);
+    case 'targeted': {
+      const [kind, at, v] = TARGETED[m.which % TARGETED.length]!;
+      return setIn(docs, kind, at, structuredClone(v));
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * outside anyOf/oneOf/not, no `additionalProperties` beside `properties` (the API server prunes
  * unknown fields instead), no `uniqueItems`, no `const`, and exclusive bounds as booleans.
  */
-import { COMMON_DEFS_ID, specSchema, type JsonSchema, type SchemaSet } from './schemas.ts';
+import { COMMON_DEFS_ID, isObject, specSchema, type JsonSchema, type SchemaSet } from './schemas.ts';
 import { MESSAGES_KEYWORD } from './validators.ts';
 
 export const CRD_GROUP = 'prescient.dev';
@@ -13,10 +13,6 @@ export const CRD_VERSION = 'v1alpha1';
 /** Keywords that mean nothing to the API server (or are forbidden there). */
 const DROPPED = new Set(['$schema', '$id', '$comment', '$defs', 'definitions', 'examples', 'uniqueItems', MESSAGES_KEYWORD]);
 const JUNCTORS = new Set(['anyOf', 'oneOf', 'allOf', 'not']);
-
-function isObject(v: unknown): v is JsonSchema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function pointer(root: JsonSchema, fragment: string): unknown {
   let node: unknown = root;

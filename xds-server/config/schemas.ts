@@ -35,7 +35,7 @@ function readJson(file: string): JsonSchema {
   }
 }
 
-function isObject(v: unknown): v is JsonSchema {
+export function isObject(v: unknown): v is JsonSchema {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

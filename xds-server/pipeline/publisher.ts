@@ -2,23 +2,46 @@
  * The translate → validate → publish step for every node group that has clients. A rendered set
  * that fails validation is never published: the group keeps serving its previous resources and
  * the issues (naming the config document and path that caused them) are kept for /debug/config.
+ * A snapshot that translate cannot render at all (it throws) is refused the same way, so one bad
+ * group never stops the others from being published.
  */
 import type { Logger } from '../log.ts';
 import { xdsMetrics } from '../metrics.ts';
-import type { ClientFlavor, Snapshot } from '../translate/types.ts';
+import type { ClientFlavor, RenderedSet, Snapshot } from '../translate/types.ts';
 import { translate } from '../translate/index.ts';
 import { formatIssue, validateResources, type ValidationIssue } from '../validate/index.ts';
 
 /** What the publisher needs from the cache: publishing a rendered set for a group. */
 export interface PublishTarget {
-  publish(group: string, set: ReturnType<typeof translate>): void;
+  publish(group: string, set: RenderedSet): void;
 }
 
 export interface PublishFailure {
   group: string;
   at: number;
+  /** Empty when rendering itself failed; `messages` then holds the error. */
   issues: ValidationIssue[];
   messages: string[];
+}
+
+/** Prefix of the message recorded when translate throws instead of rendering. */
+export const RENDER_FAILED = 'PRESCIENT_RENDER_FAILED';
+
+/** A rendered set with its issues; no set (and one message) when translate threw. */
+interface Rendering {
+  set?: RenderedSet;
+  issues: ValidationIssue[];
+  messages: string[];
+}
+
+function render(snapshot: Snapshot, flavor: ClientFlavor): Rendering {
+  try {
+    const set = translate(snapshot, flavor);
+    const issues = validateResources(set);
+    return { set, issues, messages: issues.map(formatIssue) };
+  } catch (err) {
+    return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
+  }
 }
 
 export class Publisher {
@@ -32,13 +55,11 @@ export class Publisher {
 
   /** Renders and publishes one group; returns false when validation refused the set. */
   publishGroup(group: string, flavor: ClientFlavor, snapshot: Snapshot): boolean {
-    const set = translate(snapshot, flavor);
-    const issues = validateResources(set);
-    if (issues.length > 0) {
-      const messages = issues.map(formatIssue);
+    const { set, issues, messages } = render(snapshot, flavor);
+    if (!set || messages.length > 0) {
       this.lastFailure = { group, at: snapshot.now, issues, messages };
       xdsMetrics.publishRejected.inc();
-      this.logger.error({ group, issues: messages.slice(0, 20), count: issues.length }, 'rendered resources failed validation; previous resources keep serving');
+      this.logger.error({ group, issues: messages.slice(0, 20), count: messages.length }, 'rendered resources failed validation; previous resources keep serving');
       return false;
     }
     this.cache.publish(group, set);

@@ -2,8 +2,10 @@
  * Push control (DESIGN §4.5): triggers that arrive close together are coalesced into one push.
  * A push starts after `quietMs` without a new trigger, but never later than `maxDelayMs` after the
  * first trigger of the burst, so a steady stream of changes cannot starve clients. Pushes never
- * overlap: triggers that arrive while a push runs start the next burst.
+ * overlap: triggers that arrive while a push runs start the next burst, pushed once it ends. A push
+ * that throws or rejects is handed to `onError` and does not stop later pushes.
  */
+import { xdsMetrics } from '../metrics.ts';
 
 export interface DebounceOptions {
   quietMs: number;
@@ -24,6 +26,11 @@ export const realTimers: Timers = {
   now: () => Date.now(),
 };
 
+/** Without a handler, a failed push becomes a process warning rather than an unhandled rejection. */
+function warnPushFailed(err: unknown): void {
+  process.emitWarning(err instanceof Error ? err : new Error(String(err)), { code: 'PRESCIENT_PUSH_FAILED' });
+}
+
 export class PushDebouncer {
   private burstStart: number | undefined;
   private timer: unknown;
@@ -35,12 +42,19 @@ export class PushDebouncer {
     private readonly push: (sources: ReadonlySet<string>) => Promise<void>,
     private readonly options: DebounceOptions = DEFAULT_DEBOUNCE,
     private readonly timers: Timers = realTimers,
+    private readonly onError: (err: unknown) => void = warnPushFailed,
   ) {}
 
   /** Requests a push; `source` (config, scorer, demand…) is passed on for logs and metrics. */
   trigger(source: string): void {
     if (this.closed) return;
+    xdsMetrics.pushTriggers.inc({ source });
     this.pendingSources.add(source);
+    this.schedule();
+  }
+
+  /** (Re)arms the timer for the pending burst: quiet period, capped by the burst's deadline. */
+  private schedule(): void {
     const now = this.timers.now();
     this.burstStart ??= now;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
@@ -65,16 +79,18 @@ export class PushDebouncer {
 
   private fire(): void {
     this.timer = undefined;
-    if (this.running) {
-      // Let the running push finish; the pending sources form the next burst right after it.
-      void this.running.then(() => this.trigger([...this.pendingSources][0] ?? 'coalesced'));
-      return;
-    }
+    // The burst is due, but pushes never overlap: the running push fires it when it ends.
+    if (this.running) return;
     const sources = this.pendingSources;
     this.pendingSources = new Set();
     this.burstStart = undefined;
-    this.running = this.push(sources).finally(() => {
-      this.running = undefined;
-    });
+    // The executor turns a synchronous throw into a rejection, handled like any other.
+    this.running = new Promise<void>((resolve) => resolve(this.push(sources)))
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        this.running = undefined;
+        // Pending sources without a timer are a burst that came due during this push.
+        if (!this.closed && this.pendingSources.size > 0 && this.timer === undefined) this.timer = this.timers.setTimeout(() => this.fire(), 0);
+      });
   }
 }

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import type { MeshConfig } from '../../../api/config.ts';
+import { NO_DECISIONS } from '../../../api/decisions.ts';
+import { ResourceCache } from '../../../xds-server/cache/resource-cache.ts';
+import { TYPE_URL } from '../../../xds-server/envoy/type-urls.ts';
+import { silentLogger } from '../../../xds-server/log.ts';
+import { xdsMetrics } from '../../../xds-server/metrics.ts';
+import { Publisher, RENDER_FAILED } from '../../../xds-server/pipeline/publisher.ts';
+import type { ClientFlavor, Snapshot } from '../../../xds-server/translate/types.ts';
+import { cacheFingerprint } from '../../support/cache-contents.ts';
+import { meshConfig, resetDocumentCounter, route, rule, service } from '../../support/config-builders.ts';
+
+const BOTH: ReadonlyMap<string, ClientFlavor> = new Map([
+  ['envoy', 'envoy'],
+  ['grpc', 'grpc'],
+]);
+
+function snapshot(config: MeshConfig, now = 1_000): Snapshot {
+  return { config, decisions: NO_DECISIONS, now };
+}
+
+async function rejectedTotal(): Promise<number> {
+  return (await xdsMetrics.publishRejected.get()).values[0]?.value ?? 0;
+}
+
+/** A Service that renders, then the same mesh with one field Envoy's rules refuse. */
+function goodMesh(): MeshConfig {
+  return meshConfig(service('greeter'), route('greeter', { rules: [rule(['greeter'])] }));
+}
+
+function zeroTimeoutMesh(): MeshConfig {
+  // Document 0 is the Service; its connect timeout becomes Cluster.connect_timeout (must be > 0).
+  return meshConfig(service('greeter', { connectTimeout: '0s' }), route('greeter', { rules: [rule(['greeter'])] }));
+}
+
+describe('Publisher', () => {
+  let cache: ResourceCache;
+  let publisher: Publisher;
+  beforeEach(() => {
+    resetDocumentCounter();
+    cache = new ResourceCache();
+    publisher = new Publisher(cache, silentLogger);
+  });
+
+  it('publishes a valid rendering for every demanded group, each for its flavor', () => {
+    assert.deepEqual(publisher.publishAll(BOTH, snapshot(goodMesh())), { published: 2, refused: 0 });
+    assert.deepEqual(cache.groups().sort(), ['envoy', 'grpc']);
+    assert.deepEqual([...cache.view('envoy')!.resources(TYPE_URL.cluster).keys()], ['greeter']);
+    assert.ok(cache.view('grpc')!.resources(TYPE_URL.listener).has('greeter'), 'gRPC clients get an api_listener named by the host');
+    assert.equal(publisher.status().publishes, 2);
+    assert.equal(publisher.status().lastFailure, undefined);
+  });
+
+  it('never publishes a set that fails validation: the previous resources keep serving byte for byte', () => {
+    publisher.publishAll(BOTH, snapshot(goodMesh()));
+    const served = cacheFingerprint(cache);
+    resetDocumentCounter();
+    assert.deepEqual(publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000)), { published: 0, refused: 2 });
+    assert.deepEqual(cacheFingerprint(cache), served);
+    assert.equal(publisher.status().publishes, 2, 'only the first publishes counted');
+  });
+
+  it('does not publish a first rendering that fails validation', () => {
+    assert.equal(publisher.publishGroup('envoy', 'envoy', snapshot(zeroTimeoutMesh())), false);
+    assert.equal(cache.view('envoy'), undefined);
+  });
+
+  it('names the group, config document and path of the refusal in lastFailure', () => {
+    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000));
+    const failure = publisher.status().lastFailure!;
+    assert.ok(failure, 'a refusal is kept for /debug/config');
+    assert.equal(failure.at, 2_000);
+    assert.ok(['envoy', 'grpc'].includes(failure.group));
+    const issue = failure.issues.find((i) => i.fieldPath === 'connect_timeout');
+    assert.ok(issue, `connect_timeout issue among ${failure.messages.join('\n')}`);
+    assert.deepEqual({ ...issue.origin }, { kind: 'Service', name: 'greeter', file: 'mesh.yaml', documentIndex: 0, path: 'spec.connectTimeout' });
+    assert.match(failure.messages.join('\n'), /mesh\.yaml document 0 \(Service greeter\) at spec\.connectTimeout: .*connect_timeout/);
+  });
+
+  it('clears lastFailure once a push publishes every group', () => {
+    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
+    assert.ok(publisher.status().lastFailure);
+    resetDocumentCounter();
+    publisher.publishAll(BOTH, snapshot(goodMesh()));
+    assert.equal(publisher.status().lastFailure, undefined);
+  });
+
+  it('counts every refused set in prescient_publish_rejected_total', async () => {
+    const before = await rejectedTotal();
+    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
+    assert.equal(await rejectedTotal(), before + 2);
+    publisher.publishAll(BOTH, snapshot(goodMesh()));
+    assert.equal(await rejectedTotal(), before + 2, 'valid sets do not count');
+  });
+
+  it('refuses a snapshot translate cannot render, and still publishes the groups it can', () => {
+    // Health checks are rendered for Envoy only, so only the Envoy group meets the bad duration.
+    const mesh = meshConfig(service('greeter', { healthChecks: [{ type: 'tcp', interval: 'soon' }] }));
+    assert.deepEqual(publisher.publishAll(BOTH, snapshot(mesh)), { published: 1, refused: 1 });
+    assert.equal(cache.view('envoy'), undefined);
+    assert.ok(cache.view('grpc'));
+    const failure = publisher.status().lastFailure!;
+    assert.equal(failure.group, 'envoy');
+    assert.match(failure.messages[0]!, new RegExp(`^${RENDER_FAILED}: cannot render for envoy clients: .*"soon" is not a duration`));
+  });
+});
