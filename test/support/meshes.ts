@@ -11,6 +11,8 @@ export function scoredMesh(servers: BackendServer[]): DocSpec[] {
       spec: {
         protocol: 'grpc',
         healthChecks: [{ type: 'grpc', interval: '250ms', timeout: '1s' }],
+        // Runs grpc-js's outlier detection every second during the test (see translate/cluster.ts).
+        outlierDetection: { consecutive5xx: 5, interval: '1s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
         endpoints: servers.map((s) => ({ address: '127.0.0.1', port: s.port })),
       },
     },

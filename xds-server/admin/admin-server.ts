@@ -39,7 +39,9 @@ export class AdminServer {
     this.mount(async (req, res, url) => {
       if (url.pathname !== path) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        sendJson(res, 405, { error: 'method not allowed', allow: 'GET' });
+        // RFC 9110 §15.5.6: a 405 names the allowed methods in an Allow header.
+        res.setHeader('allow', 'GET, HEAD');
+        sendJson(res, 405, { error: 'method not allowed', allow: 'GET, HEAD' });
         return true;
       }
       const value = await body();

@@ -27,8 +27,19 @@ export function lbPolicyFor(service: ServiceDocument, flavor: ClientFlavor): LbP
   return flavor === 'grpc' && !GRPC_LB_POLICIES.has(policy) ? 'ROUND_ROBIN' : policy;
 }
 
+/**
+ * Envoy's documented defaults for success-rate ejection, written out: grpc-js 1.14 lets an unset
+ * `success_rate_minimum_hosts` override its own default with `undefined` and then crashes its
+ * outlier-detection timer on an empty sample. Explicit values keep Envoy's behaviour unchanged.
+ */
+const SUCCESS_RATE_DEFAULTS = {
+  success_rate_minimum_hosts: { value: 5 },
+  success_rate_request_volume: { value: 100 },
+  success_rate_stdev_factor: { value: 1900 },
+};
+
 function outlierDetection(spec: OutlierDetectionSpec, origins: FieldOriginMap): OutlierDetection {
-  const out: OutlierDetection = {};
+  const out: OutlierDetection = { ...SUCCESS_RATE_DEFAULTS };
   const from = (field: string, key: keyof OutlierDetectionSpec) => origins.set(`outlier_detection.${field}`, `spec.outlierDetection.${key}`);
   if (spec.consecutive5xx !== undefined) {
     out.consecutive_5xx = { value: spec.consecutive5xx };
