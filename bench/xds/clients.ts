@@ -9,7 +9,8 @@
  * field), the way a real proxy's cost would not be charged to the server either.
  *
  * IPC (see ipc.ts): `start {config}` → `{ at }`, the Unix ms just before the first client
- * connects; `watch {cluster}` → `{}` once arrivals of that cluster are being reported. Events go
+ * connects; `watch {cluster}` → `{}` once arrivals of that cluster are being reported;
+ * `stats` → `{ cpuMicros }`. Events go
  * to the parent as `{ kind: 'events', events }` batches.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -29,6 +30,11 @@ export interface ClientsConfig {
 
 export interface ClientsStarted {
   at: number;
+}
+
+export interface ClientsStats {
+  /** User + system CPU of the client process since it started, µs. */
+  cpuMicros: number;
 }
 
 export type ClientEvent =
@@ -140,6 +146,10 @@ if (process.send) {
       if (m.kind === 'watch') {
         watched = m.cluster;
         return {};
+      }
+      if (m.kind === 'stats') {
+        const cpu = process.cpuUsage();
+        return { cpuMicros: cpu.user + cpu.system } satisfies ClientsStats;
       }
       if (m.kind === 'start') {
         const cfg = m.config as ClientsConfig;

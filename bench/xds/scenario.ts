@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { DebounceOptions } from '../../xds-server/pipeline/push-debouncer.ts';
 import { clusterNames } from './bench-mesh.ts';
 import { ClientTally } from './client-tally.ts';
-import type { BenchProtocol, ClientsConfig, ClientsStarted } from './clients.ts';
+import type { BenchProtocol, ClientsConfig, ClientsStarted, ClientsStats } from './clients.ts';
 import { ChildPeer } from './ipc.ts';
 import { spread, type Spread } from './percentiles.ts';
 import type { ServerStart, ServerStats } from './server.ts';
@@ -57,11 +57,15 @@ export interface ProtocolResult {
   serverCpuSeconds: number;
   serverCpuSecondsSync: number;
   serverCpuSecondsChanges: number;
+  /** CPU of the client process over the same span, for how much of the machine the load generator took. */
+  clientCpuSeconds: number;
+  /** Highest resident memory the server reached (the connection storm), above the baseline, per client. */
+  peakRssBytesPerClient: number;
 }
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuSeconds = (from: ServerStats, to: ServerStats): number => Math.round((to.cpuMicros - from.cpuMicros) / 1e4) / 100;
+const cpuSeconds = (from: { cpuMicros: number }, to: { cpuMicros: number }): number => Math.round((to.cpuMicros - from.cpuMicros) / 1e4) / 100;
 
 export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Promise<ProtocolResult> {
   const tally = new ClientTally(s.clients);
@@ -78,6 +82,7 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
 
     const names = clusterNames(s.clusters);
     const config: ClientsConfig = { port, clients: s.clients, clusters: names, protocol };
+    const clientsBefore = await clients.request<ClientsStats>({ kind: 'stats' });
     const started = await clients.request<ClientsStarted>({ kind: 'start', config });
     const syncTimes = await tally.synced(s.syncTimeoutMs);
     // Writes complete (and release their buffers) some time after clients have the data.
@@ -99,6 +104,7 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
       await sleep(s.pauseMs);
     }
     const end = await server.request<ServerStats>({ kind: 'stats' });
+    const clientsAfter = await clients.request<ClientsStats>({ kind: 'stats' });
 
     return {
       protocol,
@@ -118,6 +124,8 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
       serverCpuSeconds: cpuSeconds(baseline, end),
       serverCpuSecondsSync: cpuSeconds(baseline, synced),
       serverCpuSecondsChanges: cpuSeconds(synced, end),
+      clientCpuSeconds: cpuSeconds(clientsBefore, clientsAfter),
+      peakRssBytesPerClient: Math.round((end.maxRssBytes - baseline.rssBytes) / s.clients),
     };
   } finally {
     await clients.stop();

@@ -5,7 +5,7 @@
  * - `start {clusters, endpoints, maxNewStreamsPerSecond, debounce}` → `{ port }`
  * - `change {cluster}` → new weights for every endpoint of that one cluster via `setDecisions`;
  *   replies `{ at }`, the Unix ms at which the change was handed to Prescient
- * - `stats` → `{ cpuMicros, rssBytes, heapUsedBytes, externalBytes }` after a full GC (run with --expose-gc), so
+ * - `stats` → `{ cpuMicros, rssBytes, maxRssBytes, heapUsedBytes, externalBytes }` after a full GC (run with --expose-gc), so
  *   resident memory is not inflated by garbage that happens not to have been collected yet
  */
 import fs from 'node:fs/promises';
@@ -30,6 +30,8 @@ export interface ServerStats {
   /** User + system CPU of the server process since it started, µs. */
   cpuMicros: number;
   rssBytes: number;
+  /** Highest RSS since the process started. */
+  maxRssBytes: number;
   heapUsedBytes: number;
   /** Buffers and other memory V8 tracks outside its heap. */
   externalBytes: number;
@@ -85,7 +87,7 @@ async function stats(): Promise<ServerStats> {
   await collectGarbage();
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, externalBytes: mem.external };
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: mem.heapUsed, externalBytes: mem.external };
 }
 
 serveRequests(

@@ -75,7 +75,7 @@ interface Tally {
   verified: Set<string>;
 }
 
-/** Applies one edit and checks every property; returns what happened. */
+/** Applies one edit, checks every property and tallies the outcome. */
 function step(p: Pipeline, edit: ConfigEdit, tally: Tally): void {
   tally.steps++;
   const before = cacheFingerprint(p.cache);

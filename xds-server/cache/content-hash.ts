@@ -9,10 +9,14 @@ export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
-/** Hash of a name → version table, independent of insertion order. */
+/**
+ * Hash of a name → version table, independent of insertion order. The table is hashed as one
+ * string: a stream's SotW EDS version is recomputed per response, and one `update` call per
+ * field cost more than the hashing itself (same bytes, so the same versions as field by field).
+ */
 export function hashVersions(entries: Iterable<readonly [string, string]>): string {
   const sorted = [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const h = createHash('sha256');
-  for (const [name, version] of sorted) h.update(name).update('\0').update(version).update('\n');
-  return h.digest('hex').slice(0, 16);
+  let text = '';
+  for (const [name, version] of sorted) text += `${name}\0${version}\n`;
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

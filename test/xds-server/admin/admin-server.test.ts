@@ -59,7 +59,7 @@ describe('AdminServer', () => {
         const res = await request(s.port, path);
         assert.equal(res.status, 401, path);
         assert.equal(res.headers.get('www-authenticate'), 'Bearer', path);
-        assert.match((await res.json()).error, /bearer token/);
+        assert.match(((await res.json()) as { error: string }).error, /bearer token/);
       }
     });
 
