@@ -21,6 +21,7 @@ import type { ScoreStore } from '../scorer/store/types.ts';
 import { createIngestHandler } from '../scorer/telemetry/ingest-api.ts';
 import { LoadReportAdapter } from '../scorer/telemetry/load-reports.ts';
 import { Prober } from '../scorer/telemetry/prober.ts';
+import { PrometheusSource, type PromQuery } from '../scorer/telemetry/prometheus-source.ts';
 import { AdminServer } from './admin/admin-server.ts';
 import { mountDebugPages } from './admin/debug-pages.ts';
 import { ResourceCache } from './cache/resource-cache.ts';
@@ -50,6 +51,8 @@ export interface ScorerOptions {
   replicaId?: string;
   /** Retrain on drift or daily, in a worker thread; on unless `false`. */
   retrain?: false;
+  /** Poll an existing Prometheus for endpoint metrics (PromQL instant queries). */
+  prometheus?: { url: string; queries: PromQuery[]; intervalMs?: number };
 }
 
 export interface PrescientOptions {
@@ -86,6 +89,7 @@ export class Prescient {
   private watcher: ConfigWatcher | undefined;
   private scorer: ScorerLoop | undefined;
   private prober: Prober | undefined;
+  private prometheus: PrometheusSource | undefined;
   private features: RingFeatureStore | undefined;
   private store: ScoreStore | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -142,6 +146,7 @@ export class Prescient {
     this.watcher?.close();
     clearInterval(this.sweepTimer);
     await this.prober?.stop();
+    this.prometheus?.stop();
     await this.scorer?.stop(options);
     await this.store?.close();
     await this.xds?.close(200);
@@ -201,6 +206,7 @@ export class Prescient {
     this.onConfig(this.configState.config);
     this.scorer?.start();
     this.prober?.start();
+    this.prometheus?.start();
 
     this.watcher = watchConfig(o.configPaths, (result) => {
       if (this.configState.reload(result, Date.now(), log)) this.onConfig(this.configState.config);
@@ -238,6 +244,9 @@ export class Prescient {
       ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features: this.features, provider: s.provider }) } }),
     });
     this.prober = new Prober({ store: this.features, logger: log.child({ component: 'prober' }) });
+    if (s.prometheus) {
+      this.prometheus = new PrometheusSource({ ...s.prometheus, store: this.features, logger: log.child({ component: 'prometheus' }) });
+    }
     const features = this.features;
     this.sweepTimer = setInterval(() => features.sweep(Date.now()), 10_000).unref();
   }

@@ -37,6 +37,9 @@ program
   .addOption(new Option('--debounce-ms <ms>', 'quiet time before a push').env('PRESCIENT_DEBOUNCE_MS').default(100).argParser(positiveInt))
   .addOption(new Option('--max-debounce-ms <ms>', 'upper bound on how long a burst of changes delays a push').env('PRESCIENT_MAX_DEBOUNCE_MS').default(1000).argParser(positiveInt))
   .addOption(new Option('--max-new-streams <n>', 'new xDS streams accepted per second (reconnect storms)').env('PRESCIENT_MAX_NEW_STREAMS').default(100).argParser(positiveInt))
+  .addOption(new Option('--prometheus-url <url>', 'poll this Prometheus for endpoint metrics').env('PRESCIENT_PROMETHEUS_URL'))
+  .addOption(new Option('--prometheus-query <metric=promql...>', 'e.g. latency_p99_ms=histogram_quantile(0.99, ...) — results need `service` and `instance` (address:port) labels').default([]))
+  .addOption(new Option('--prometheus-interval-ms <ms>', 'Prometheus poll interval').env('PRESCIENT_PROMETHEUS_INTERVAL_MS').default(15000).argParser(positiveInt))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .action(async (opts) => {
     process.exitCode = await runServe(opts);

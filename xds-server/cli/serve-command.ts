@@ -4,6 +4,7 @@
  * cannot bind.
  */
 import { createLogger } from '../log.ts';
+import type { PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
 import { InitialConfigError, Prescient } from '../prescient.ts';
 
 export interface ServeFlags {
@@ -24,6 +25,24 @@ export interface ServeFlags {
   maxDebounceMs: number;
   maxNewStreams: number;
   lrsIntervalMs: number;
+  prometheusUrl?: string;
+  prometheusQuery: string[];
+  prometheusIntervalMs: number;
+}
+
+const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
+
+/** `metric=promql` pairs from --prometheus-query; throws with the offending flag value. */
+export function parsePromQueries(values: string[]): PromQuery[] {
+  return values.map((v) => {
+    const i = v.indexOf('=');
+    const metric = v.slice(0, i).trim();
+    const query = v.slice(i + 1).trim();
+    if (i < 0 || !METRIC_NAME.test(metric) || !query) {
+      throw new Error(`--prometheus-query "${v}": expected METRIC=PROMQL with METRIC one of latency_ms, latency_p99_ms, jitter_ms, loss, error_rate, rps, in_flight, cpu, cost_per_hour or custom:<name>`);
+    }
+    return { name: metric, metric: metric as PromQuery['metric'], query };
+  });
 }
 
 /** PRESCIENT_CONFIG may hold several paths separated by commas. */
@@ -36,6 +55,13 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   const logger = createLogger(flags.logLevel);
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) {
     logger.error('--tls-cert and --tls-key go together: give both to serve xDS over TLS, or neither for plaintext');
+    return 1;
+  }
+  let prometheus;
+  try {
+    prometheus = flags.prometheusUrl ? { url: flags.prometheusUrl, queries: parsePromQueries(flags.prometheusQuery), intervalMs: flags.prometheusIntervalMs } : undefined;
+  } catch (err) {
+    logger.error((err as Error).message);
     return 1;
   }
   let prescient: Prescient;
@@ -51,7 +77,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       debounce: { quietMs: flags.debounceMs, maxDelayMs: Math.max(flags.debounceMs, flags.maxDebounceMs) },
       maxNewStreamsPerSecond: flags.maxNewStreams,
       lrsIntervalMs: flags.lrsIntervalMs,
-      scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider } : false,
+      scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider, prometheus } : false,
       logger,
     });
   } catch (err) {
