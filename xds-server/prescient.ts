@@ -30,8 +30,9 @@ import { loadConfigFiles, watchConfig, type ConfigWatcher } from './config/index
 import type { Logger } from './log.ts';
 import { registry as xdsRegistry } from './metrics.ts';
 import { ConfigState } from './pipeline/config-state.ts';
+import { checkRendering } from './pipeline/render-check.ts';
 import { Publisher } from './pipeline/publisher.ts';
-import { DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from './pipeline/push-debouncer.ts';
+import { DEFAULT_DEBOUNCE, PushDebouncer, realTimers, type DebounceOptions } from './pipeline/push-debouncer.ts';
 import { probeTargets } from './pipeline/probe-targets.ts';
 import { XdsServer } from './transport/xds-server.ts';
 import type { TlsOptions } from './transport/tls-credentials.ts';
@@ -99,7 +100,9 @@ export class Prescient {
   private constructor(private readonly options: PrescientOptions) {
     this.configState = new ConfigState(options.configPaths);
     this.publisher = new Publisher(this.cache, options.logger.child({ component: 'publisher' }));
-    this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE);
+    this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE, realTimers, (err) =>
+      options.logger.error({ err }, 'push failed; clients keep their current resources'),
+    );
     this.cache.setDemandHandler((group, flavor) => {
       // A group's first client should not wait for the debounce: render it now.
       this.publisher.publishGroup(group, flavor, this.snapshot());
@@ -107,7 +110,7 @@ export class Prescient {
   }
 
   static async start(options: PrescientOptions): Promise<Prescient> {
-    const initial = await loadConfigFiles(options.configPaths);
+    const initial = checkRendering(await loadConfigFiles(options.configPaths), Date.now());
     if (!initial.ok) {
       const { formatConfigError } = await import('./config/index.ts');
       throw new InitialConfigError(initial.errors.map(formatConfigError));
@@ -209,7 +212,8 @@ export class Prescient {
     this.prometheus?.start();
 
     this.watcher = watchConfig(o.configPaths, (result) => {
-      if (this.configState.reload(result, Date.now(), log)) this.onConfig(this.configState.config);
+      const now = Date.now();
+      if (this.configState.reload(checkRendering(result, now), now, log)) this.onConfig(this.configState.config);
     });
     log.info({ xds: `${o.xdsAddress.split(':')[0]}:${this.xdsPort}`, admin: `${o.adminAddress.split(':')[0]}:${this.adminPort}`, scorer: Boolean(this.scorer) }, 'prescient serving');
   }

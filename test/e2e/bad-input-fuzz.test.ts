@@ -153,18 +153,17 @@ function verdictOf(edit: ConfigEdit): Verdict {
   return [...expectedIssues(snapshot).values()].every((issues) => issues.length > 0) ? 'validation' : 'good';
 }
 
-/** `count` bad edits in sample order, up to five of them only caught by validation. */
+/** `count` bad edits: up to five that only Envoy-level validation catches, the rest refused by the loader. */
 function badEdits(count: number): ConfigEdit[] {
-  const out: ConfigEdit[] = [];
-  let validationOnly = 0;
+  const validationOnly: ConfigEdit[] = [];
+  const loaderRefused: ConfigEdit[] = [];
   for (const edit of fc.sample(configEdit, { seed: SEED + 1, numRuns: 5000 })) {
     const verdict = verdictOf(edit);
-    if (verdict === 'validation' && validationOnly < 5) {
-      out.push(edit);
-      validationOnly++;
-    } else if (verdict === 'loader' && out.length - validationOnly < count - 5) out.push(edit);
-    if (out.length === count) return out;
+    if (verdict === 'validation' && validationOnly.length < 5) validationOnly.push(edit);
+    else if (verdict === 'loader') loaderRefused.push(edit);
   }
+  const out = [...validationOnly, ...loaderRefused].slice(0, count);
+  if (out.length === count) return out;
   throw new Error(`only ${out.length} bad edits in the sample`);
 }
 

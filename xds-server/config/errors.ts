@@ -26,6 +26,10 @@ export const CONFIG_ERROR = {
   reference: 'PRESCIENT_CONFIG_REFERENCE',
   /** Two documents claim the same listener port or host. */
   conflict: 'PRESCIENT_CONFIG_CONFLICT',
+  /** A file holds no document: usually a truncated write, which would withdraw everything. */
+  empty: 'PRESCIENT_CONFIG_EMPTY',
+  /** The documents render Envoy resources that Envoy's own validation rules reject. */
+  envoy: 'PRESCIENT_CONFIG_ENVOY',
 } as const;
 
 export type ConfigErrorCode = (typeof CONFIG_ERROR)[keyof typeof CONFIG_ERROR];

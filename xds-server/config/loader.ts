@@ -73,9 +73,27 @@ function resultOf(sources: readonly SourceDocument[], earlier: readonly ConfigEr
   return { ok: true, config: buildMeshConfig(documents), documents };
 }
 
+/**
+ * A file that parses to no document at all is refused: an editor or a ConfigMap update caught
+ * half-way writes exactly that, and accepting it would withdraw every resource the file declared.
+ */
+function parseFile(text: string, file: string): ReturnType<typeof parseYamlSource> {
+  const parsed = parseYamlSource(text, file);
+  if (parsed.documents.length === 0 && parsed.errors.length === 0) {
+    parsed.errors.push({
+      code: CONFIG_ERROR.empty,
+      file,
+      documentIndex: -1,
+      path: '',
+      message: 'holds no document; if you mean to withdraw everything it declared, delete the file instead',
+    });
+  }
+  return parsed;
+}
+
 /** One YAML text (any number of `---` documents); `file` names it in errors and origins. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): ConfigLoadResult {
-  const parsed = parseYamlSource(text, file);
+  const parsed = parseFile(text, file);
   return resultOf(parsed.documents, parsed.errors, options);
 }
 
@@ -90,7 +108,7 @@ export async function loadConfigFiles(paths: readonly string[], options: LoadOpt
       errors.push(ioError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check its permissions`));
       continue;
     }
-    const parsed = parseYamlSource(text, file);
+    const parsed = parseFile(text, file);
     sources.push(...parsed.documents);
     errors.push(...parsed.errors);
   }

@@ -4,6 +4,7 @@
  * names the field to fix.
  */
 import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { parseDurationNanos } from '../../api/duration.ts';
 import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
 
 export interface Finding {
@@ -44,6 +45,22 @@ function regexFinding(segments: PathSegments, source: string): Finding[] {
     : [];
 }
 
+/** Envoy requires these durations to be greater than zero (its `duration.gt: {}` rules). */
+function positiveDurations(spec: ServiceDocument['spec']): Finding[] {
+  const fields: [PathSegments, string | undefined][] = [
+    [['spec', 'connectTimeout'], spec.connectTimeout],
+    [['spec', 'outlierDetection', 'interval'], spec.outlierDetection?.interval],
+    [['spec', 'outlierDetection', 'baseEjectionTime'], spec.outlierDetection?.baseEjectionTime],
+    ...(spec.healthChecks ?? []).flatMap((hc, i): [PathSegments, string | undefined][] => [
+      [['spec', 'healthChecks', i, 'interval'], hc.interval],
+      [['spec', 'healthChecks', i, 'timeout'], hc.timeout],
+    ]),
+  ];
+  return fields
+    .filter(([, d]) => d !== undefined && parseDurationNanos(d) <= 0n)
+    .map(([segments, d]) => value(segments, `must be longer than zero (got "${d}"); Envoy rejects a zero duration here`));
+}
+
 function serviceFindings(doc: ServiceDocument): Finding[] {
   const spec = doc.spec;
   const out: Finding[] = repeats(spec.endpoints, endpointKey).map((r) => ({
@@ -62,6 +79,7 @@ function serviceFindings(doc: ServiceDocument): Finding[] {
   if (ring?.minimumRingSize !== undefined && ring.maximumRingSize !== undefined && ring.minimumRingSize > ring.maximumRingSize) {
     out.push(value(['spec', 'loadBalancing', 'ringHash', 'minimumRingSize'], `(${ring.minimumRingSize}) must not exceed maximumRingSize (${ring.maximumRingSize})`));
   }
+  out.push(...positiveDurations(spec));
   return out;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The last good mesh configuration and the outcome of the latest reload. A reload with any
- * error is refused as a whole: the previous configuration keeps serving, and the errors stay
- * visible on /debug/config and in prescient_config_last_reload_success until a good reload.
+ * error is refused as a whole: the previous configuration keeps serving. `lastReload` and
+ * prescient_config_last_reload_success say whether the newest files are the ones serving;
+ * `lastReloadError` keeps the most recent refusal, with its time, for reference.
  */
 import type { MeshConfig } from '../../api/config.ts';
 import { EMPTY_MESH_CONFIG, formatConfigError, type ConfigLoadResult } from '../config/index.ts';
