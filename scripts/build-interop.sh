@@ -31,7 +31,7 @@ build_go_xds_client() {
   command -v go >/dev/null || fail "BUILD_INTEROP_NO_GO: the Go toolchain (go) is not on PATH; install Go >= the version in $dir/go.mod"
   echo "build-interop: building $bin ($(go version))"
   # -mod=readonly: go.mod and go.sum are the pin; a build never rewrites them.
-  (cd "$dir" && go build -mod=readonly -trimpath -ldflags='-s -w' -o bin/go-xds-client .) ||
+  (cd "$dir" && go build -mod=readonly -buildvcs=false -trimpath -ldflags='-s -w' -o bin/go-xds-client .) ||
     fail "BUILD_INTEROP_GO_FAILED: go build in $dir failed (see the compiler output above)"
   [[ -x $bin ]] || fail "BUILD_INTEROP_GO_FAILED: go build reported success but $bin is missing"
 }

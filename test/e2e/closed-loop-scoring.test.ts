@@ -4,6 +4,8 @@
  * server. Prescient learns of them only from its own probes and the clients' LRS reports.
  */
 import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { loadSelectPackage } from '../../scorer/select/grpc-select-service.ts';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { scoredMesh } from '../support/meshes.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
@@ -60,6 +62,30 @@ describe('e2e: closed scoring loop on real gRPC traffic', function () {
       await eventually(async () => (await load.shareOver(1000, failed)).share < 0.1, 15_000, 0);
     } finally {
       failing.faults.failFast = false;
+    }
+  });
+
+  it('answers SelectEndpoint over HTTP and over gRPC on the xDS port', async () => {
+    const ports = new Set(backends.map((b) => b.port));
+    const viaHttp = await h.adminJson('/v1/select?service=scored');
+    assert.equal(viaHttp.address, '127.0.0.1');
+    assert.ok(ports.has(viaHttp.port), `selected port ${viaHttp.port} is not a backend`);
+    assert.equal((await h.admin('/v1/select?service=nope')).status, 404);
+
+    const Selector = loadSelectPackage().prescient.select.v1.EndpointSelector;
+    const stub = new Selector(`127.0.0.1:${h.xdsPort}`, grpc.credentials.createInsecure());
+    const call = (service: string) =>
+      new Promise<{ err: grpc.ServiceError | null; res?: { port: number; model_version: string } }>((resolve) =>
+        stub.SelectEndpoint({ service, client_network: '' }, (err: grpc.ServiceError | null, res: { port: number; model_version: string }) => resolve({ err, res })),
+      );
+    try {
+      const ok = await call('scored');
+      assert.equal(ok.err, null);
+      assert.ok(ports.has(ok.res!.port));
+      assert.match(ok.res!.model_version, /\S/);
+      assert.equal((await call('nope')).err?.code, grpc.status.NOT_FOUND);
+    } finally {
+      stub.close();
     }
   });
 

@@ -223,6 +223,7 @@ export class DeltaStream extends RawStream<DeltaRequest, DeltaResponse> {
 export interface LrsResponse {
   clusters: string[];
   send_all_clusters: boolean;
+  report_endpoint_granularity: boolean;
   load_reporting_interval?: { seconds?: number; nanos?: number };
 }
 

@@ -18,7 +18,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
-	_ "google.golang.org/grpc/xds" // registers the xds:/// resolver and xDS balancers
+	"google.golang.org/grpc/xds"
 )
 
 const echoMethod = "/prescient.test.Echo/Hello"
@@ -78,7 +78,7 @@ func parseFlags() options {
 }
 
 // bootstrapJSON is the grpc-go bootstrap (gRFC A27) for one insecure xDS v3 server.
-func bootstrapJSON(o options) (string, error) {
+func bootstrapJSON(o options) ([]byte, error) {
 	b, err := json.Marshal(map[string]any{
 		"xds_servers": []any{map[string]any{
 			"server_uri":      o.xdsServer,
@@ -91,7 +91,7 @@ func bootstrapJSON(o options) (string, error) {
 			"locality": map[string]string{"zone": o.zone},
 		},
 	})
-	return string(b), err
+	return b, err
 }
 
 // tally counts answers per backend id and failures per status code name; it keeps the first
@@ -166,15 +166,20 @@ func printLine(v any) {
 func main() {
 	o := parseFlags()
 	bootstrap, err := bootstrapJSON(o)
-	if err == nil {
-		// grpc-go reads this lazily, when the first xds:/// channel resolves.
-		err = os.Setenv("GRPC_XDS_BOOTSTRAP_CONFIG", bootstrap)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "GO_XDS_CLIENT_BOOTSTRAP:", err)
+		os.Exit(1)
 	}
+	// grpc-go reads GRPC_XDS_BOOTSTRAP_CONFIG once, at package init, so setting it here would be
+	// too late; this resolver takes the same bootstrap JSON and builds its own xDS client with
+	// the same resource validation.
+	xdsResolver, err := xds.NewXDSResolverWithConfigForTesting(bootstrap)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "GO_XDS_CLIENT_BOOTSTRAP:", err)
 		os.Exit(1)
 	}
 	conn, err := grpc.NewClient(o.target,
+		grpc.WithResolvers(xdsResolver),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.ForceCodecV2(rawCodec{})))
 	if err != nil {

@@ -27,6 +27,7 @@ describe('LRS', () => {
     s.send({ node: { id: 'grpc-client-1' } });
     const res = await s.next();
     assert.equal(res.send_all_clusters, true);
+    assert.equal(res.report_endpoint_granularity, true);
     assert.deepEqual(res.clusters, []);
     assert.deepEqual(res.load_reporting_interval, { seconds: 2, nanos: 500_000_000 });
     s.send({

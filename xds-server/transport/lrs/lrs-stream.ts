@@ -1,6 +1,8 @@
 /**
  * One LRS stream (DESIGN §4.2 rule 12): the first request names the node; the server answers once
- * with `send_all_clusters` (gRPC never reports a cluster listed first in `clusters`) and the
+ * with `send_all_clusters` (gRPC never reports a cluster listed first in `clusters`),
+ * `report_endpoint_granularity` (Envoy then reports per endpoint, which the scorer needs; gRPC
+ * ignores it and reports per locality, which Prescient renders one per endpoint) and the
  * reporting interval. Every later report is validated per cluster: valid entries go to the sink as
  * LoadReports, invalid ones are counted, logged, and dropped without ending the stream.
  */
@@ -21,7 +23,7 @@ export interface LrsStreamContext {
 export function encodeLoadStatsResponse(intervalMs: number): Buffer {
   const type = lookupType('envoy.service.load_stats.v3.LoadStatsResponse');
   const seconds = Math.floor(intervalMs / 1000);
-  const message = type.fromObject({ send_all_clusters: true, load_reporting_interval: { seconds, nanos: (intervalMs - seconds * 1000) * 1e6 } });
+  const message = type.fromObject({ send_all_clusters: true, report_endpoint_granularity: true, load_reporting_interval: { seconds, nanos: (intervalMs - seconds * 1000) * 1e6 } });
   return Buffer.from(type.encode(message).finish());
 }
 
