@@ -9,6 +9,7 @@ import { NO_DECISIONS, type Decisions } from '../api/decisions.ts';
 import { RingFeatureStore } from '../scorer/features/ring-feature-store.ts';
 import { EwmaForecaster } from '../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../scorer/forecast/onnx-forecaster.ts';
+import type { Forecaster } from '../scorer/forecast/types.ts';
 import { ScorerLoop } from '../scorer/loop/scorer-loop.ts';
 import { liveRetrainer } from '../scorer/train/live-retrain.ts';
 import { registry as scorerRegistry } from '../scorer/metrics.ts';
@@ -70,6 +71,10 @@ export interface PrescientOptions {
   scorer?: ScorerOptions | false;
   logger: Logger;
 }
+
+/** Shape of the EWMA-only forecaster used when no model loads (that of the shipped model). */
+const EWMA_ONLY_WINDOW = 48;
+const EWMA_ONLY_HORIZONS = [1, 3, 12];
 
 /** Thrown by `start` when the initial configuration is invalid: nothing was started. */
 export class InitialConfigError extends Error {
@@ -228,7 +233,11 @@ export class Prescient {
   private async startScorer(s: ScorerOptions): Promise<void> {
     const log = this.options.logger.child({ component: 'scorer' });
     this.features = new RingFeatureStore();
-    const forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log });
+    // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
+    const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
+      log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
+      return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS });
+    });
     const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons });
     this.store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore();
     if (this.store instanceof RedisScoreStore) {
