@@ -69,13 +69,14 @@ export class ChildPeer {
   }
 }
 
-/** Child side: answers the driver's requests with `handler`; `{ kind: 'exit' }` ends the process via `onExit`. */
+/** Child side: answers the driver's requests with `handler`; `{ kind: 'exit' }` or a lost driver ends the process via `onExit`. */
 export function serveRequests(handler: (command: any) => Promise<object> | object, onExit: () => Promise<void>): void {
+  let exiting: Promise<void> | undefined;
+  const exit = () => (exiting ??= onExit().then(() => process.exit(0)));
+  // A driver that died without saying so must not leave a server or a thousand clients behind.
+  process.once('disconnect', exit);
   process.on('message', async (m: any) => {
-    if (m?.kind === 'exit') {
-      await onExit();
-      process.exit(0);
-    }
+    if (m?.kind === 'exit') return exit();
     if (typeof m?.id !== 'number') return;
     try {
       process.send!({ id: m.id, ...(await handler(m)) });

@@ -42,6 +42,7 @@ function printTable(runs: ProtocolResult[]): void {
       'change max ms': r.changeAckMs.max,
       'client ack p99 ms': r.clientAckMs.p99,
       'RSS KB/client': kb(r.rssBytesPerClient),
+      'peak RSS KB/client': kb(r.peakRssBytesPerClient),
       'server CPU s': r.serverCpuSeconds,
     })),
   );

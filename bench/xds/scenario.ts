@@ -65,7 +65,9 @@ export interface ProtocolResult {
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuSeconds = (from: { cpuMicros: number }, to: { cpuMicros: number }): number => Math.round((to.cpuMicros - from.cpuMicros) / 1e4) / 100;
+/** CPU between two stats requests, without the first one's forced GC. */
+const cpuSeconds = (from: { cpuMicros: number; gcMicros?: number }, to: { cpuMicros: number }): number =>
+  Math.round((to.cpuMicros - from.cpuMicros - (from.gcMicros ?? 0)) / 1e4) / 100;
 
 export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Promise<ProtocolResult> {
   const tally = new ClientTally(s.clients);

@@ -5,8 +5,8 @@
  * - `start {clusters, endpoints, maxNewStreamsPerSecond, debounce}` → `{ port }`
  * - `change {cluster}` → new weights for every endpoint of that one cluster via `setDecisions`;
  *   replies `{ at }`, the Unix ms at which the change was handed to Prescient
- * - `stats` → `{ cpuMicros, rssBytes, maxRssBytes, heapUsedBytes, externalBytes }` after a full GC (run with --expose-gc), so
- *   resident memory is not inflated by garbage that happens not to have been collected yet
+ * - `stats` → `ServerStats`, memory taken after full GCs (run with --expose-gc), so resident
+ *   memory is not inflated by garbage that happens not to have been collected yet
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -27,8 +27,10 @@ export interface ServerStart {
 }
 
 export interface ServerStats {
-  /** User + system CPU of the server process since it started, µs. */
+  /** User + system CPU of the server process since it started, µs, before this request's own GC. */
   cpuMicros: number;
+  /** CPU this request's forced GC took, µs: not the server's work, so left out of CPU spans. */
+  gcMicros: number;
   rssBytes: number;
   /** Highest RSS since the process started. */
   maxRssBytes: number;
@@ -59,14 +61,14 @@ async function start(s: ServerStart): Promise<{ port: number }> {
   return { port: prescient.xdsPort };
 }
 
-/** Every endpoint of `cluster` gets a weight no earlier change gave it, so each change is a real EDS update. */
+/** Weights grow with every change (endpoint i of change n weighs n + i), so each change is a real EDS update. */
 function change(cluster: string): { at: number } {
   const p = prescient!;
   const service = p.config.services.get(cluster);
   if (!service) throw new Error(`BENCH_XDS_UNKNOWN_CLUSTER: no service "${cluster}"`);
   changes++;
   const at = Date.now();
-  const w = new Map(service.spec.endpoints.map((e, i) => [endpointKey(e), 1 + ((changes + i) % 1000)]));
+  const w = new Map(service.spec.endpoints.map((e, i) => [endpointKey(e), changes + i]));
   weights.set(cluster, { service: cluster, weights: w, computedAt: at });
   p.setDecisions({ weights: new Map(weights) }, 'bench');
   return { at };
@@ -84,10 +86,11 @@ async function collectGarbage(): Promise<void> {
 }
 
 async function stats(): Promise<ServerStats> {
-  await collectGarbage();
   const cpu = process.cpuUsage();
+  await collectGarbage();
   const mem = process.memoryUsage();
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: mem.rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: mem.heapUsed, externalBytes: mem.external };
+  const after = process.cpuUsage();
+  return { cpuMicros: cpu.user + cpu.system, gcMicros: after.user + after.system - cpu.user - cpu.system, rssBytes: mem.rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: mem.heapUsed, externalBytes: mem.external };
 }
 
 serveRequests(

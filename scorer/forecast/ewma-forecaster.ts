@@ -6,7 +6,7 @@
  * one-step absolute errors (σ ≈ 1.2533·MAE), widening with √h.
  */
 import { checkBatch, emptyResult } from './forecast-batch.ts';
-import { ewmaLevels, tuneEwmaAlpha } from './baselines.ts';
+import { tuneEwmaAlpha } from './baselines.ts';
 import type { ForecastBatch, ForecastResult, Forecaster } from './types.ts';
 
 /** z of the 0.9 quantile of a standard normal; the band is the 0.1–0.9 interval. */
@@ -38,23 +38,31 @@ export class EwmaForecaster implements Forecaster {
 
   async forecast(batch: ForecastBatch): Promise<ForecastResult> {
     checkBatch(batch, this.window);
-    const result = emptyResult(batch.count, this.horizons.length);
-    for (let row = 0; row < batch.count; row++) {
-      const start = row * this.window;
-      const end = start + this.window;
-      const alpha = this.#alpha ?? tuneEwmaAlpha(batch.windows, LIVE_ALPHA_GRID, start, end);
-      const levels = ewmaLevels(batch.windows, alpha, start, end);
+    const { windows, count } = batch;
+    const horizons = this.horizons.length;
+    const result = emptyResult(count, horizons);
+    const n = this.window;
+    // Half-band per horizon for σ = 1: only σ differs between rows.
+    const halfPerSigma = this.horizons.map((h) => Z_90 * Math.sqrt(h));
+    for (let row = 0; row < count; row++) {
+      const start = row * n;
+      const alpha = this.#alpha ?? tuneEwmaAlpha(windows, LIVE_ALPHA_GRID, start, start + n);
+      // One pass: the level after each value, and the absolute error of the level before it as
+      // the forecast of that value (the one-step errors of the band).
+      let level = windows[start];
       let absError = 0;
-      for (let i = 1; i < levels.length; i++) absError += Math.abs(batch.windows[start + i] - levels[i - 1]);
-      const sigma = levels.length > 1 ? (MAE_TO_SIGMA * absError) / (levels.length - 1) : 0;
-      const level = levels[levels.length - 1];
-      this.horizons.forEach((h, i) => {
-        const cell = row * this.horizons.length + i;
-        const half = Z_90 * sigma * Math.sqrt(h);
+      for (let i = start + 1; i < start + n; i++) {
+        absError += Math.abs(windows[i] - level);
+        level = alpha * windows[i] + (1 - alpha) * level;
+      }
+      const sigma = n > 1 ? (MAE_TO_SIGMA * absError) / (n - 1) : 0;
+      for (let h = 0; h < horizons; h++) {
+        const cell = row * horizons + h;
+        const half = halfPerSigma[h] * sigma;
         result.median[cell] = level;
         result.lower[cell] = level - half;
         result.upper[cell] = level + half;
-      });
+      }
     }
     return result;
   }

@@ -4,6 +4,7 @@
  * accelerator is tried alone and, if it cannot start, the session is reopened on the CPU with one
  * warning line. The provider actually used is returned, and shown in metrics.
  */
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { Logger } from 'pino';
 import { ForecastError } from './errors.ts';
@@ -18,6 +19,20 @@ export interface OpenedSession {
   readonly provider: ExecutionProvider;
 }
 
+/** CPU threading of a session. */
+export interface SessionTuning {
+  /**
+   * Threads one operator may use (the calling thread included); default: the machine's available
+   * parallelism. The LSTM parallelises each time step over the batch, so this scales inference.
+   */
+  readonly intraOpNumThreads?: number;
+  /**
+   * Whether idle pool threads spin waiting for work (onnxruntime's default) or sleep. Spinning
+   * wins on an idle machine; sleeping degrades less when other processes share the cores.
+   */
+  readonly allowSpinning?: boolean;
+}
+
 export function parseExecutionProvider(name: string): ExecutionProvider {
   const known = EXECUTION_PROVIDERS as readonly string[];
   if (!known.includes(name)) {
@@ -29,19 +44,27 @@ export function parseExecutionProvider(name: string): ExecutionProvider {
   return name as ExecutionProvider;
 }
 
+function sessionOptions(ep: ExecutionProvider, tuning: SessionTuning): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [ep],
+    graphOptimizationLevel: 'all',
+    // The graph is one chain (LSTM → Dense): nothing for inter-op parallelism to overlap.
+    executionMode: 'sequential',
+    intraOpNumThreads: tuning.intraOpNumThreads ?? availableParallelism(),
+    // Severity 4 (fatal only) while probing an accelerator: onnxruntime would otherwise print its
+    // own multi-line error for a missing provider library, on top of the one warning below.
+    logSeverityLevel: ep === 'cpu' ? 2 : 4,
+    extra: { session: { 'intra_op.allow_spinning': tuning.allowSpinning === false ? '0' : '1' } },
+  };
+}
+
 export async function openSession(
   model: Uint8Array,
   provider: ExecutionProvider,
   logger: ForecastLogger,
+  tuning: SessionTuning = {},
 ): Promise<OpenedSession> {
-  // Severity 4 (fatal only) while probing an accelerator: onnxruntime would otherwise print its own
-  // multi-line error for a missing provider library, on top of the one warning below.
-  const open = (ep: ExecutionProvider) =>
-    ort.InferenceSession.create(model, {
-      executionProviders: [ep],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: ep === 'cpu' ? 2 : 4,
-    });
+  const open = (ep: ExecutionProvider) => ort.InferenceSession.create(model, sessionOptions(ep, tuning));
   if (provider === 'cpu') return { session: await open('cpu'), provider: 'cpu' };
   try {
     return { session: await open(provider), provider };

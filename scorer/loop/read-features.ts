@@ -79,10 +79,16 @@ export function readFeatures(store: FeatureStore, table: EndpointTable, window: 
   return { signals, windows, empty, actual, actualAt };
 }
 
-/** The last `length` steps of each `window`-long row (for a forecaster with a shorter window). */
-export function tailWindows(windows: Float32Array, count: number, window: number, length: number): Float32Array {
-  if (length === window) return windows;
-  const out = new Float32Array(count * length);
-  for (let row = 0; row < count; row++) out.set(windows.subarray(row * window + window - length, (row + 1) * window), row * length);
+/**
+ * The last `length` steps of the `window`-long rows `rows` (for a forecaster with a shorter
+ * window, or a subset of rows), packed row after row; the buffer itself when that is all of it.
+ */
+export function gatherWindows(windows: Float32Array, window: number, length: number, rows: Uint32Array, count: number): Float32Array {
+  if (length === window && rows.length === count) return windows;
+  const out = new Float32Array(rows.length * length);
+  for (let i = 0; i < rows.length; i++) {
+    const end = (rows[i]! + 1) * window;
+    out.set(windows.subarray(end - length, end), i * length);
+  }
   return out;
 }

@@ -8,6 +8,13 @@ export interface LatencyForecast {
   readonly medianMs: number;
   readonly lowerMs: number;
   readonly upperMs: number;
+  /**
+   * Steps (of the feature resolution) since the forecast was made, when it is reused from an
+   * earlier tick (staggered forecasting); absent or 0 when made this tick.
+   */
+  readonly ageSteps?: number;
+  /** Steps ahead of now that the forecast is for (default 1); scales how much age matters. */
+  readonly horizonSteps?: number;
 }
 
 /**

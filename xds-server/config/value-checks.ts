@@ -4,6 +4,7 @@
  * names the field to fix.
  */
 import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { RE2JS } from 're2js';
 import { parseDurationNanos } from '../../api/duration.ts';
 import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
 
@@ -31,18 +32,18 @@ function repeats<T>(items: readonly T[], key: (item: T) => string): { index: num
 }
 
 /**
- * Envoy compiles regexes with RE2, which accepts a subset of JavaScript's syntax (no
- * backreferences or lookaround); compiling here catches the common mistakes early.
+ * Envoy and gRPC compile route regexes with RE2, which differs from JavaScript's engine in both
+ * directions (no lookaround or backreferences; no `\Z`, `\u`, `[^]`; at most 1000 repeats), and a
+ * regex a client cannot compile makes it reject the whole route configuration. re2js is a port
+ * of RE2 itself, so what passes here compiles there.
  */
 function regexFinding(segments: PathSegments, source: string): Finding[] {
   try {
-    new RegExp(source.replace(/\(\?P</g, '(?<'));
+    RE2JS.compile(source);
+    return [];
   } catch (err) {
-    return [value(segments, `is not a valid regular expression (${(err as Error).message}); Envoy uses RE2 syntax`)];
+    return [value(segments, `is not a valid RE2 regular expression (${(err as Error).message}); Envoy and gRPC use RE2 syntax`)];
   }
-  return /\(\?(=|!|<=|<!)|\\[1-9]/.test(source)
-    ? [value(segments, 'uses lookaround or a backreference, which RE2 (Envoy\'s regex engine) rejects; rewrite it without them')]
-    : [];
 }
 
 /** Envoy requires these durations to be greater than zero (its `duration.gt: {}` rules). */

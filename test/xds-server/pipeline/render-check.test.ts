@@ -66,4 +66,30 @@ spec:
       ['PRESCIENT_CONFIG_VALUE spec.connectTimeout', 'PRESCIENT_CONFIG_VALUE spec.outlierDetection.interval', 'PRESCIENT_CONFIG_VALUE spec.healthChecks[0].timeout'],
     );
   });
+
+  it('checks route regexes with RE2, as Envoy and gRPC compile them', () => {
+    const routeWith = (regex: string) =>
+      parseConfigText(
+        `apiVersion: prescient.dev/v1alpha1
+kind: Service
+metadata: {name: web}
+spec: {protocol: grpc, endpoints: [{address: 10.0.0.1, port: 80}]}
+---
+apiVersion: prescient.dev/v1alpha1
+kind: Route
+metadata: {name: r}
+spec:
+  hosts: [web]
+  rules: [{match: {regex: ${JSON.stringify(regex)}}, backends: [{service: web, weight: 1}]}]
+`,
+        'mesh.yaml',
+      );
+    // Each of these compiles in JavaScript; grpc-go NACKs the route configuration for the first.
+    for (const bad of ['/a\\Z', 'a{1001}', '\\u0041', '(?=x)y', '(a)\\1']) {
+      const r = routeWith(bad);
+      assert.equal(r.ok, false, `${bad} should be refused`);
+      if (!r.ok) assert.match(r.errors[0]!.message, /not a valid RE2 regular expression/);
+    }
+    for (const good of ['^/v[0-9]+/.*$', '(?P<name>a)', '(?i)abc', 'a{1000}']) assert.equal(routeWith(good).ok, true, `${good} should be accepted`);
+  });
 });
