@@ -53,7 +53,7 @@ export interface ProtocolResult {
   rssBytesPerClient: number;
   heapBytesPerClient: number;
   externalBytesPerClient: number;
-  /** Server CPU (user + system) from the baseline to the end of the last change. */
+  /** Server CPU (user + system) from the baseline to the end of the last change, without the bench's forced GCs. */
   serverCpuSeconds: number;
   serverCpuSecondsSync: number;
   serverCpuSecondsChanges: number;
@@ -107,6 +107,8 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
     }
     const end = await server.request<ServerStats>({ kind: 'stats' });
     const clientsAfter = await clients.request<ClientsStats>({ kind: 'stats' });
+    const cpuSync = cpuSeconds(baseline, synced);
+    const cpuChanges = cpuSeconds(synced, end);
 
     return {
       protocol,
@@ -123,9 +125,9 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
       rssBytesPerClient: Math.round((synced.rssBytes - baseline.rssBytes) / s.clients),
       heapBytesPerClient: Math.round((synced.heapUsedBytes - baseline.heapUsedBytes) / s.clients),
       externalBytesPerClient: Math.round((synced.externalBytes - baseline.externalBytes) / s.clients),
-      serverCpuSeconds: cpuSeconds(baseline, end),
-      serverCpuSecondsSync: cpuSeconds(baseline, synced),
-      serverCpuSecondsChanges: cpuSeconds(synced, end),
+      serverCpuSeconds: Math.round((cpuSync + cpuChanges) * 100) / 100,
+      serverCpuSecondsSync: cpuSync,
+      serverCpuSecondsChanges: cpuChanges,
       clientCpuSeconds: cpuSeconds(clientsBefore, clientsAfter),
       peakRssBytesPerClient: Math.round((end.maxRssBytes - baseline.rssBytes) / s.clients),
     };

@@ -30,6 +30,8 @@ function sample(forecast: number, actual: number): number {
   return Math.min(1, Math.max(0, 1 - Math.abs(forecast - actual) / actual));
 }
 
+const prefers = (t: Track): boolean => t.model !== undefined && t.fallback !== undefined && t.model < t.fallback;
+
 const ewma = (prev: number | undefined, x: number) => (prev === undefined ? x : prev + ACCURACY_ALPHA * (x - prev));
 
 export class AccuracyTracker {
@@ -40,11 +42,14 @@ export class AccuracyTracker {
 
   /**
    * Scores the endpoint's pending forecast if its target time has come and an actual for it exists,
-   * then remembers the new forecasts (target `targetAt`) if nothing is pending.
+   * then remembers the new forecasts of `model` and `fallback` for `targetAt` if nothing is pending
+   * (`model` NaN: no new forecast). Returns `prefersFallback(id)` after the update. Scalars rather
+   * than an object: this runs for every endpoint on every tick.
    */
-  update(id: string, now: number, actual: number, actualAt: number, next: Pending | undefined): void {
+  update(id: string, now: number, actual: number, actualAt: number, targetAt: number, model: number, fallback: number): boolean {
     let t = this.tracks.get(id);
-    if (!t) this.tracks.set(id, (t = {}));
+    // All fields set from the start: one object shape for every track.
+    if (!t) this.tracks.set(id, (t = { model: undefined, fallback: undefined, pending: undefined }));
     const p = t.pending;
     if (p && now >= p.targetAt) {
       if (actual > 0 && actualAt >= p.targetAt - this.resolutionMs) {
@@ -55,13 +60,14 @@ export class AccuracyTracker {
         t.pending = undefined; // no actual arrived for that time; forget it
       }
     }
-    if (!t.pending && next) t.pending = next;
+    if (!t.pending && !Number.isNaN(model)) t.pending = { targetAt, model, fallback };
+    return prefers(t);
   }
 
   /** True when the fallback has been more accurate than the model on this endpoint. */
   prefersFallback(id: string): boolean {
     const t = this.tracks.get(id);
-    return t?.model !== undefined && t.fallback !== undefined && t.model < t.fallback;
+    return t !== undefined && prefers(t);
   }
 
   accuracy(id: string): { model?: number; fallback?: number } {

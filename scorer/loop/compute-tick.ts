@@ -1,7 +1,8 @@
 /**
  * One leader tick's computation, without side effects on the store: features → one batched
- * forecast (model and EWMA fallback) → per-endpoint forecaster choice from tracked accuracy →
- * scores → damped integer weights for every service.
+ * forecast (the model over the endpoints due a refresh, see staggered-forecasts.ts; the EWMA
+ * fallback over all) → per-endpoint forecaster choice from tracked accuracy → scores → damped
+ * integer weights for every service.
  */
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster, ForecastResult } from '../forecast/types.ts';
@@ -11,7 +12,8 @@ import type { ServiceRecord } from '../store/types.ts';
 import type { AccuracyTracker } from './accuracy-tracker.ts';
 import { forecastAll, horizonIndex } from './batched-forecast.ts';
 import type { EndpointTable } from './endpoint-table.ts';
-import { readFeatures } from './read-features.ts';
+import { readFeatures, type FeatureBuffers, type TickFeatures } from './read-features.ts';
+import type { StaggeredForecasts } from './staggered-forecasts.ts';
 
 export interface TickInput {
   readonly table: EndpointTable;
@@ -23,6 +25,12 @@ export interface TickInput {
   readonly now: number;
   readonly rng: Rng;
   readonly staleAfterMs: number;
+  /** The model's forecasts kept across ticks; decides which rows the model refreshes. */
+  readonly forecasts: StaggeredForecasts;
+  /** K: the model re-forecasts each endpoint at least every this many ticks. */
+  readonly refreshTicks: number;
+  /** Feature buffers reused from tick to tick. */
+  readonly buffers?: FeatureBuffers;
 }
 
 export interface TickOutput {
@@ -33,21 +41,44 @@ export interface TickOutput {
   /** Row ids ("service\0endpoint") forecast by the fallback this tick. */
   readonly onFallback: Set<string>;
   readonly modelError?: Error;
+  /** Endpoints the model forecast this tick (the others reused an earlier forecast). */
+  readonly modelRows: number;
   readonly timings: { featuresMs: number; modelMs: number; fallbackMs: number; scoringMs: number };
 }
 
-function band(r: ForecastResult, cell: number): LatencyForecast {
-  return { medianMs: r.median[cell]!, lowerMs: r.lower[cell]!, upperMs: r.upper[cell]! };
+/** A number column's value as an optional signal (NaN: missing). */
+const present = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
+
+/** A fresh forecast (the fallback's), in the same shape as the model's reused ones. */
+function band(r: ForecastResult, cell: number, horizonSteps: number): LatencyForecast {
+  return { medianMs: r.median[cell]!, lowerMs: r.lower[cell]!, upperMs: r.upper[cell]!, ageSteps: 0, horizonSteps };
+}
+
+function signalsOf(feats: TickFeatures, row: number, key: string, forecast: LatencyForecast | undefined): EndpointSignals {
+  const loss = feats.loss[row]!;
+  // Every field always set (undefined when missing): one object shape for the scoring code.
+  return {
+    key,
+    available: Number.isNaN(loss) || loss < 1,
+    latencyMs: present(feats.latencyMs[row]!),
+    latencyP99Ms: present(feats.latencyP99Ms[row]!),
+    errorRate: present(feats.errorRate[row]!),
+    utilisation: present(feats.utilisation[row]!),
+    costPerHour: present(feats.costPerHour[row]!),
+    forecast,
+  };
 }
 
 export async function computeTick(input: TickInput): Promise<TickOutput> {
-  const { table, model, fallback, tracker, now } = input;
+  const { table, model, fallback, tracker, now, forecasts } = input;
   const count = table.refs.length;
   const window = Math.max(model.window, fallback.window);
   const t0 = performance.now();
-  const feats = readFeatures(input.features, table, window, now, input.staleAfterMs);
+  const feats = readFeatures(input.features, table, window, now, input.staleAfterMs, input.buffers);
   const t1 = performance.now();
-  const fc = await forecastAll(model, fallback, feats.windows, count, window);
+  const refresh = forecasts.rowsToRefresh(table, model, feats.empty, input.refreshTicks);
+  const fc = await forecastAll(model, fallback, feats.windows, count, window, refresh);
+  if (fc.model) forecasts.store(refresh, fc.model, now);
   const t2 = performance.now();
   const resolutionMs = input.features.resolutionMs;
 
@@ -58,27 +89,34 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
   for (const svc of table.services) {
     const hm = horizonIndex(model.horizons, svc.policy.horizonSteps);
     const hf = horizonIndex(fallback.horizons, svc.policy.horizonSteps);
-    const targetAt = now + model.horizons[hm]! * resolutionMs;
+    const modelSteps = model.horizons[hm]!;
+    const targetAt = now + modelSteps * resolutionMs;
     const signals: EndpointSignals[] = [];
     for (let row = svc.start; row < svc.end; row++) {
       const id = table.ids[row]!;
-      const mCell = row * model.horizons.length + hm;
       const fCell = row * fallback.horizons.length + hf;
       const empty = feats.empty[row] === 1;
-      const next = empty || !fc.model ? undefined : { targetAt, model: fc.model.median[mCell]!, fallback: fc.fallback.median[fCell]! };
-      tracker.update(id, now, feats.actual[row]!, feats.actualAt[row]!, next);
-      const useFallback = !fc.model || tracker.prefersFallback(id);
+      const modelForecast = empty || !fc.model ? undefined : forecasts.forecastAt(row, modelSteps, now, resolutionMs);
+      const prefersFallback = tracker.update(
+        id,
+        now,
+        feats.actual[row]!,
+        feats.actualAt[row]!,
+        targetAt,
+        modelForecast ? modelForecast.medianMs : Number.NaN,
+        fc.fallback.median[fCell]!,
+      );
+      const useFallback = !modelForecast || prefersFallback;
       if (useFallback && !empty) onFallback.add(id);
-      const forecast = empty ? undefined : useFallback ? band(fc.fallback, fCell) : band(fc.model!, mCell);
-      signals.push(forecast ? { ...feats.signals[row]!, forecast } : feats.signals[row]!);
+      const forecast = empty ? undefined : useFallback ? band(fc.fallback, fCell, fallback.horizons[hf]!) : modelForecast;
+      signals.push(signalsOf(feats, row, table.refs[row]!.endpoint, forecast));
     }
     const r = scoreService({ signals, policy: svc.policy, previousShares: input.previousShares.get(svc.service), rng: input.rng });
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);
-    records.push({
-      weights: { service: svc.service, weights: r.weights, modelVersion: model.version, computedAt: now },
-      scores: new Map(r.scores.map((s) => [s.key, s.score])),
-    });
+    const scores = new Map<string, number>();
+    for (const sc of r.scores) scores.set(sc.key, sc.score);
+    records.push({ weights: { service: svc.service, weights: r.weights, modelVersion: model.version, computedAt: now }, scores });
   }
   const t3 = performance.now();
   return {
@@ -87,6 +125,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
     confidence,
     onFallback,
     ...(fc.modelError ? { modelError: fc.modelError } : {}),
+    modelRows: fc.model ? refresh.length : 0,
     timings: { featuresMs: t1 - t0, modelMs: fc.inferenceMs.model, fallbackMs: fc.inferenceMs.fallback, scoringMs: t3 - t2 },
   };
 }

@@ -1,15 +1,15 @@
 /**
  * Reads what one tick needs from the FeatureStore: the latest signals of every endpoint and the
  * latency windows of all of them in one row-major buffer (the ForecastBatch layout). Values older
- * than `staleAfterMs` count as missing. Gaps before a series' first value are filled with that
- * first value; a row with no value at all is marked so its forecast is ignored.
+ * than `staleAfterMs` count as missing (NaN). Gaps before a series' first value are filled with
+ * that first value; a row with no value at all is marked so its forecast is ignored. Signals come
+ * as one typed column per metric, not one object per endpoint: the tick builds each endpoint's
+ * EndpointSignals once, with its forecast.
  */
 import type { FeatureStore, MetricName, WindowReader } from '../features/types.ts';
-import type { EndpointSignals } from '../score/types.ts';
 import type { EndpointTable } from './endpoint-table.ts';
 
 export interface TickFeatures {
-  readonly signals: EndpointSignals[];
   /** `count × window` latency windows, NaN-free. */
   readonly windows: Float32Array;
   /** 1 where the row had no latency data at all. */
@@ -17,6 +17,13 @@ export interface TickFeatures {
   /** Latest observed latency per row (NaN when none), the "actual" for accuracy tracking. */
   readonly actual: Float32Array;
   readonly actualAt: Float64Array;
+  /** Fresh signals per row, NaN when missing or stale. */
+  readonly latencyMs: Float64Array;
+  readonly latencyP99Ms: Float64Array;
+  readonly errorRate: Float64Array;
+  readonly utilisation: Float64Array;
+  readonly costPerHour: Float64Array;
+  readonly loss: Float64Array;
 }
 
 function hasWindowInto(s: FeatureStore): s is FeatureStore & WindowReader {
@@ -43,40 +50,69 @@ function fillRow(buf: Float32Array, start: number, length: number): boolean {
   return true;
 }
 
-export function readFeatures(store: FeatureStore, table: EndpointTable, window: number, now: number, staleAfterMs: number): TickFeatures {
+/**
+ * Buffers of one tick, reused by the next one of the same size (a 100,000-endpoint window buffer
+ * is 19 MB; allocating it every second costs a zero fill and garbage collections).
+ */
+export class FeatureBuffers {
+  #features: TickFeatures | undefined;
+  #window = 0;
+
+  take(count: number, window: number): TickFeatures {
+    const f = this.#features;
+    if (f && f.empty.length === count && this.#window === window) {
+      f.empty.fill(0);
+      return f;
+    }
+    this.#window = window;
+    const column = () => new Float64Array(count);
+    this.#features = {
+      windows: new Float32Array(count * window),
+      empty: new Uint8Array(count),
+      actual: new Float32Array(count),
+      actualAt: new Float64Array(count),
+      latencyMs: column(),
+      latencyP99Ms: column(),
+      errorRate: column(),
+      utilisation: column(),
+      costPerHour: column(),
+      loss: column(),
+    };
+    return this.#features;
+  }
+}
+
+export function readFeatures(
+  store: FeatureStore,
+  table: EndpointTable,
+  window: number,
+  now: number,
+  staleAfterMs: number,
+  buffers: FeatureBuffers = new FeatureBuffers(),
+): TickFeatures {
   const count = table.refs.length;
-  const windows = new Float32Array(count * window);
-  const empty = new Uint8Array(count);
-  const actual = new Float32Array(count).fill(Number.NaN);
-  const actualAt = new Float64Array(count);
-  const signals: EndpointSignals[] = new Array(count);
-  const fresh = (service: string, endpoint: string, metric: MetricName): number | undefined => {
+  const f = buffers.take(count, window);
+  const fresh = (service: string, endpoint: string, metric: MetricName): number => {
     const v = store.latest(service, endpoint, metric);
-    return v && now - v.at <= staleAfterMs ? v.value : undefined;
+    return v && now - v.at <= staleAfterMs ? v.value : Number.NaN;
   };
   const direct = hasWindowInto(store) ? store : undefined;
   for (let row = 0; row < count; row++) {
     const { service, endpoint } = table.refs[row]!;
-    if (direct) direct.windowInto(windows, row * window, service, endpoint, 'latency_ms', window, now);
-    else windows.set(store.window(service, endpoint, 'latency_ms', window, now), row * window);
-    if (!fillRow(windows, row * window, window)) empty[row] = 1;
+    if (direct) direct.windowInto(f.windows, row * window, service, endpoint, 'latency_ms', window, now);
+    else f.windows.set(store.window(service, endpoint, 'latency_ms', window, now), row * window);
+    if (!fillRow(f.windows, row * window, window)) f.empty[row] = 1;
     const latency = store.latest(service, endpoint, 'latency_ms');
-    if (latency) {
-      actual[row] = latency.value;
-      actualAt[row] = latency.at;
-    }
-    const loss = fresh(service, endpoint, 'loss');
-    signals[row] = {
-      key: endpoint,
-      available: loss === undefined || loss < 1,
-      latencyMs: latency && now - latency.at <= staleAfterMs ? latency.value : undefined,
-      latencyP99Ms: fresh(service, endpoint, 'latency_p99_ms'),
-      errorRate: fresh(service, endpoint, 'error_rate'),
-      utilisation: fresh(service, endpoint, 'cpu'),
-      costPerHour: fresh(service, endpoint, 'cost_per_hour'),
-    };
+    f.actual[row] = latency ? latency.value : Number.NaN;
+    f.actualAt[row] = latency ? latency.at : 0;
+    f.latencyMs[row] = latency && now - latency.at <= staleAfterMs ? latency.value : Number.NaN;
+    f.loss[row] = fresh(service, endpoint, 'loss');
+    f.latencyP99Ms[row] = fresh(service, endpoint, 'latency_p99_ms');
+    f.errorRate[row] = fresh(service, endpoint, 'error_rate');
+    f.utilisation[row] = fresh(service, endpoint, 'cpu');
+    f.costPerHour[row] = fresh(service, endpoint, 'cost_per_hour');
   }
-  return { signals, windows, empty, actual, actualAt };
+  return f;
 }
 
 /**

@@ -24,7 +24,9 @@ import { sameDecisions, sameWeights } from './decisions-equal.ts';
 import { buildEndpointTable, type EndpointTable } from './endpoint-table.ts';
 import { exportEndpointSeries } from './endpoint-series.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
+import { FeatureBuffers } from './read-features.ts';
 import { silentScorerLogger, type ScorerLogger } from './logger.ts';
+import { refreshTicksFor, StaggeredForecasts } from './staggered-forecasts.ts';
 import { RetrainController, type RetrainOptions, type RetrainStatus } from './retrain-controller.ts';
 
 export interface ScorerLoopOptions {
@@ -53,6 +55,13 @@ export interface ScorerLoopOptions {
   readonly staleAfterMs?: number;
   /** Enables the retraining feedback loop. */
   readonly retrain?: RetrainOptions;
+  /**
+   * Staggered forecasting (scorer/loop/staggered-forecasts.ts): the model re-forecasts each
+   * endpoint at least every K ticks, about 1/K of them per tick, and the others reuse their last
+   * forecast shifted by its age (with confidence discounted for it). 1 forecasts every endpoint
+   * every tick. Default: 1 up to DEFAULT_MODEL_ROWS_PER_TICK endpoints, ⌈endpoints / that⌉ above.
+   */
+  readonly forecastRefreshTicks?: number;
 }
 
 export interface ScorerStatus {
@@ -65,6 +74,10 @@ export interface ScorerStatus {
   readonly lastTickMs?: number;
   /** Where the last leader tick spent its time. */
   readonly lastTickTimings?: TickOutput['timings'];
+  /** Endpoints the model forecast in the last leader tick; the others reused earlier forecasts. */
+  readonly lastTickModelRows?: number;
+  /** K of staggered forecasting for the current mesh. */
+  readonly forecastRefreshTicks: number;
   readonly services: number;
   readonly endpoints: number;
   /** Endpoints forecast by the EWMA fallback (count and up to 20 of them as "service/endpoint"). */
@@ -86,6 +99,9 @@ export class ScorerLoop {
   private readonly replica: string;
   private readonly keeper: LeaseKeeper;
   private readonly tracker: AccuracyTracker;
+  private readonly forecasts = new StaggeredForecasts();
+  private readonly buffers = new FeatureBuffers();
+  private refreshTicks: number;
   private readonly retrainer: RetrainController | undefined;
 
   private decisions: Decisions = NO_DECISIONS;
@@ -98,7 +114,7 @@ export class ScorerLoop {
   private storedModelVersion: string | undefined;
   private seenRevision: string | undefined;
   private needsFullPublish = true;
-  private lastTick: { at: number; ms: number; timings?: TickOutput['timings'] } | undefined;
+  private lastTick: { at: number; ms: number; timings?: TickOutput['timings']; modelRows?: number } | undefined;
   private lastStoreError: ScorerStatus['lastStoreError'];
   private inFlight: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -107,6 +123,7 @@ export class ScorerLoop {
   constructor(private readonly o: ScorerLoopOptions) {
     this.config = o.config;
     this.table = buildEndpointTable(o.config);
+    this.refreshTicks = refreshTicksFor(this.table.refs.length, o.forecastRefreshTicks);
     this.model = o.forecaster;
     this.fallback = o.fallback;
     this.now = o.now ?? Date.now;
@@ -136,6 +153,7 @@ export class ScorerLoop {
     const before = new Set(this.table.ids);
     this.config = config;
     this.table = buildEndpointTable(config);
+    this.refreshTicks = refreshTicksFor(this.table.refs.length, this.o.forecastRefreshTicks);
     const after = new Set(this.table.ids);
     for (const ref of before) {
       if (after.has(ref)) continue;
@@ -220,6 +238,8 @@ export class ScorerLoop {
       revision: this.seenRevision,
       ...(this.lastTick ? { lastTickAt: this.lastTick.at, lastTickMs: this.lastTick.ms } : {}),
       ...(this.lastTick?.timings ? { lastTickTimings: this.lastTick.timings } : {}),
+      ...(this.lastTick?.modelRows !== undefined ? { lastTickModelRows: this.lastTick.modelRows } : {}),
+      forecastRefreshTicks: this.refreshTicks,
       services: this.table.services.length,
       endpoints: this.table.refs.length,
       fallback: { endpoints: this.onFallback.size, sample, ...(this.modelError ? { modelError: this.modelError } : {}) },
@@ -242,6 +262,9 @@ export class ScorerLoop {
       now,
       rng: this.rng,
       staleAfterMs: this.o.staleAfterMs ?? 30_000,
+      forecasts: this.forecasts,
+      refreshTicks: this.refreshTicks,
+      buffers: this.buffers,
     });
     this.noteFallbacks(out.onFallback, out.modelError);
 
@@ -274,7 +297,7 @@ export class ScorerLoop {
     if (acc.fallback !== undefined) scorerMetrics.forecastError.set({ forecaster: 'fallback' }, 1 - acc.fallback);
     void this.retrainer?.consider(now, acc.model, acc.tracked);
     const ms = performance.now() - start;
-    this.lastTick = { at: now, ms, timings: out.timings };
+    this.lastTick = { at: now, ms, timings: out.timings, modelRows: out.modelRows };
     scorerMetrics.tickSeconds.observe(ms / 1000);
     scorerMetrics.ticks.inc({ role: 'leader', result: 'ok' });
   }

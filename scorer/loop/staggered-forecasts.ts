@@ -18,8 +18,29 @@ import type { Forecaster, ForecastResult } from '../forecast/types.ts';
 import type { LatencyForecast } from '../score/types.ts';
 import type { EndpointTable } from './endpoint-table.ts';
 
+/**
+ * Endpoints the model forecasts per tick by default: at about 0.25–0.4 s per 35,000 on two CPU
+ * cores (bench/results/scorer.json), 100,000 endpoints (K = 3) leave room for the rest of the tick
+ * within one second, and meshes up to this size are forecast whole every tick.
+ */
+export const DEFAULT_MODEL_ROWS_PER_TICK = 35_000;
+
+/** K for a mesh of `endpoints`: the configured one, or the smallest that keeps to the default budget. */
+export function refreshTicksFor(endpoints: number, configured: number | undefined): number {
+  if (configured !== undefined) {
+    if (!Number.isInteger(configured) || configured < 1) {
+      throw new RangeError(`SCORER_OPTIONS_INVALID: forecastRefreshTicks must be a positive integer, got ${configured}`);
+    }
+    return configured;
+  }
+  return Math.max(1, Math.ceil(endpoints / DEFAULT_MODEL_ROWS_PER_TICK));
+}
+
+function lerp(v: Float32Array, a: number, b: number, w: number): number {
+  return v[a]! + w * (v[b]! - v[a]!);
+}
+
 export class StaggeredForecasts {
-  readonly refreshTicks: number;
   #model: Forecaster | undefined;
   #table: EndpointTable | undefined;
   #horizons: readonly number[] = [];
@@ -32,23 +53,16 @@ export class StaggeredForecasts {
   #madeAt = new Float64Array(0);
   #madeTick = new Int32Array(0);
 
-  constructor(refreshTicks: number) {
-    if (!Number.isInteger(refreshTicks) || refreshTicks < 1) {
-      throw new RangeError(`SCORER_OPTIONS_INVALID: forecastRefreshTicks must be a positive integer, got ${refreshTicks}`);
-    }
-    this.refreshTicks = refreshTicks;
-  }
-
   /**
    * Starts a tick: keeps the forecasts of endpoints still in `table` (matched by row id) from the
    * same `model`, forgets the rest, and returns the rows to forecast this tick in ascending order.
-   * `empty[row]` is 1 where the row has no data.
+   * `empty[row]` is 1 where the row has no data; `refreshTicks` is K.
    */
-  rowsToRefresh(table: EndpointTable, model: Forecaster, empty: Uint8Array): Uint32Array {
+  rowsToRefresh(table: EndpointTable, model: Forecaster, empty: Uint8Array, refreshTicks: number): Uint32Array {
     if (model !== this.#model) this.#reset(table, model);
     else if (table !== this.#table) this.#remap(table);
     const tick = ++this.#tick;
-    const k = this.refreshTicks;
+    const k = refreshTicks;
     const count = table.ids.length;
     const rows = new Uint32Array(count);
     let n = 0;
@@ -91,8 +105,15 @@ export class StaggeredForecasts {
     // Cell j alone when `at` is at or past the last horizon, before the first, or exactly on h_j.
     const next = j < hs.length - 1 && at > hs[j]! ? j + 1 : j;
     const w = next === j ? 0 : (at - hs[j]!) / (hs[next]! - hs[j]!);
-    const lerp = (v: Float32Array) => v[base + j]! + w * (v[base + next]! - v[base + j]!);
-    return { medianMs: lerp(this.#median), lowerMs: lerp(this.#lower), upperMs: lerp(this.#upper), ageSteps, horizonSteps };
+    const a = base + j;
+    const b = base + next;
+    return {
+      medianMs: lerp(this.#median, a, b, w),
+      lowerMs: lerp(this.#lower, a, b, w),
+      upperMs: lerp(this.#upper, a, b, w),
+      ageSteps,
+      horizonSteps,
+    };
   }
 
   #allocate(count: number): void {

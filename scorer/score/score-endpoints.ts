@@ -14,15 +14,25 @@ import type { EndpointScore, EndpointSignals, ScoreComponents } from './types.ts
 /** A saturated endpoint still scores above zero: saturation is a reason to prefer others, not to starve it. */
 const MIN_HEADROOM = 0.05;
 
-function median(values: number[]): number | undefined {
+/** Sorts `values` in place (they are this module's own scratch arrays). */
+function median(values: Float64Array): number | undefined {
   if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
+  const s = values.sort();
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function finite(values: (number | undefined)[]): number[] {
-  return values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+function finite(values: (number | undefined)[]): Float64Array {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (const v of values) if (v !== undefined && Number.isFinite(v)) out[n++] = v;
+  return out.subarray(0, n);
+}
+
+function minimum(values: Float64Array): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const v of values) if (v < m) m = v;
+  return m;
 }
 
 /** Lower is better: best/value with a tolerance so sub-tolerance differences are noise. */
@@ -35,12 +45,12 @@ export function scoreEndpoints(eligible: readonly EndpointSignals[], policy: Res
   const tol = policy.latencyToleranceMs;
   const latencies = finite(eligible.map((s) => s.latencyMs));
   const forecasts = finite(eligible.map((s) => s.forecast?.medianMs));
-  const costs = finite(eligible.map((s) => s.costPerHour)).filter((c) => c > 0);
-  const bestLatency = latencies.length ? Math.max(0, Math.min(...latencies)) : 0;
+  const costs = finite(eligible.map((s) => (s.costPerHour !== undefined && s.costPerHour > 0 ? s.costPerHour : undefined)));
+  const bestLatency = latencies.length ? Math.max(0, minimum(latencies)) : 0;
   const typicalLatency = median(latencies) ?? 0;
-  const bestForecast = forecasts.length ? Math.max(0, Math.min(...forecasts)) : 0;
+  const bestForecast = forecasts.length ? Math.max(0, minimum(forecasts)) : 0;
   const typicalForecast = median(forecasts) ?? typicalLatency;
-  const bestCost = costs.length ? Math.min(...costs) : 0;
+  const bestCost = costs.length ? minimum(costs) : 0;
   const typicalCost = median(costs) ?? 0;
   const w = policy.weights;
 

@@ -45,6 +45,22 @@ describe('OnnxForecaster', () => {
     }
   });
 
+  it('gives the same forecasts when a batch runs in slices of maxBatchRows', async () => {
+    const { modelPath } = await tinyModel();
+    const whole = await loadForecaster({ modelPath, logger: silentLogger, maxBatchRows: 1000 });
+    const sliced = await loadForecaster({ modelPath, logger: silentLogger, maxBatchRows: 4, intraOpNumThreads: 1, allowSpinning: false });
+    try {
+      const windows = endpointWindows(11, whole.window);
+      const a = await whole.forecast({ windows, count: 11 });
+      const b = await sliced.forecast({ windows, count: 11 });
+      for (const part of ['lower', 'median', 'upper'] as const) a[part].forEach((v, i) => assert.ok(Math.abs(v - b[part][i]) < 1e-4, `${part}[${i}]`));
+    } finally {
+      await whole.close();
+      await sliced.close();
+    }
+    await assert.rejects(loadForecaster({ modelPath, logger: silentLogger, maxBatchRows: 0 }), /FORECAST_BATCH_INVALID/);
+  });
+
   it('returns empty arrays for an empty batch and rejects a mis-sized one', async () => {
     const { modelPath } = await tinyModel();
     const forecaster = await loadForecaster({ modelPath, logger: silentLogger });

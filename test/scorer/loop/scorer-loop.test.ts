@@ -130,6 +130,38 @@ describe('ScorerLoop', () => {
     assert.deepEqual([...loop.current().weights.keys()].sort(), ['a', 'b']);
   });
 
+  it('staggers model forecasts: 1/K of the endpoints per tick, every one within K ticks', async () => {
+    const counts: number[] = [];
+    const model = new (class extends PersistenceForecaster {
+      override async forecast(batch: Parameters<PersistenceForecaster['forecast']>[0]) {
+        counts.push(batch.count);
+        return super.forecast(batch);
+      }
+    })('m1');
+    const keys = Array.from({ length: 6 }, (_, i) => 7001 + i);
+    const features = featureStore();
+    const clock = new ManualClock(T0);
+    const loop = new ScorerLoop({
+      config: meshConfig(service(SERVICE, { endpoints: keys.map((p) => endpoint('127.0.0.1', p)) })),
+      features,
+      forecaster: model,
+      fallback: new PersistenceForecaster('ewma'),
+      onDecisions: () => {},
+      now: clock.now,
+      rng: seeded(3),
+      forecastRefreshTicks: 3,
+    });
+    for (let i = 0; i < 7; i++) {
+      clock.advance(1000);
+      for (const p of keys) features.record({ service: SERVICE, endpoint: `127.0.0.1:${p}`, at: clock.t, metrics: { latency_ms: 5 } });
+      await loop.tick();
+    }
+    assert.deepEqual(counts, [6, 2, 2, 2, 2, 2, 2]);
+    assert.equal(loop.status().forecastRefreshTicks, 3);
+    assert.equal(loop.status().lastTickModelRows, 2);
+    assert.equal(loop.status().fallback.endpoints, 0, 'reused forecasts still serve');
+  });
+
   it('scores services added by a hot reload and drops removed ones', async () => {
     const { loop, second } = setup();
     await second();
