@@ -8,6 +8,9 @@ COPY xds-server xds-server
 COPY scorer scorer
 COPY data data
 COPY bin bin
+# Keeps glibc from holding on to the memory of a reconnect storm's large responses
+# (docs/benchmarks.md, "Memory"): buffers of 128 KiB and more are mmapped and returned at once.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 USER node
 EXPOSE 18000 9901
 ENTRYPOINT ["node", "bin/prescient.js"]

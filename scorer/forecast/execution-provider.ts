@@ -27,8 +27,9 @@ export interface SessionTuning {
    */
   readonly intraOpNumThreads?: number;
   /**
-   * Whether idle pool threads spin waiting for work (onnxruntime's default) or sleep. Spinning
-   * wins on an idle machine; sleeping degrades less when other processes share the cores.
+   * Whether idle pool threads spin waiting for work (onnxruntime's own default) or sleep (ours).
+   * On the 2-core bench machine, shared with other jobs, spinning was never faster and at times
+   * several times slower: a spinning thread takes the core the thread it waits for needs.
    */
   readonly allowSpinning?: boolean;
 }
@@ -54,7 +55,7 @@ function sessionOptions(ep: ExecutionProvider, tuning: SessionTuning): ort.Infer
     // Severity 4 (fatal only) while probing an accelerator: onnxruntime would otherwise print its
     // own multi-line error for a missing provider library, on top of the one warning below.
     logSeverityLevel: ep === 'cpu' ? 2 : 4,
-    extra: { session: { 'intra_op.allow_spinning': tuning.allowSpinning === false ? '0' : '1' } },
+    extra: { session: { 'intra_op.allow_spinning': tuning.allowSpinning === true ? '1' : '0' } },
   };
 }
 
