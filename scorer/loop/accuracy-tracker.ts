@@ -7,16 +7,13 @@
  */
 export const ACCURACY_ALPHA = 0.1;
 
-interface Pending {
-  readonly targetAt: number;
-  readonly model: number;
-  readonly fallback: number;
-}
-
+/** One endpoint; the pending forecast is held inline (targetAt NaN: none), so no object per tick. */
 interface Track {
-  model?: number;
-  fallback?: number;
-  pending?: Pending;
+  model: number | undefined;
+  fallback: number | undefined;
+  targetAt: number;
+  pendingModel: number;
+  pendingFallback: number;
 }
 
 export interface AccuracySummary {
@@ -49,18 +46,21 @@ export class AccuracyTracker {
   update(id: string, now: number, actual: number, actualAt: number, targetAt: number, model: number, fallback: number): boolean {
     let t = this.tracks.get(id);
     // All fields set from the start: one object shape for every track.
-    if (!t) this.tracks.set(id, (t = { model: undefined, fallback: undefined, pending: undefined }));
-    const p = t.pending;
-    if (p && now >= p.targetAt) {
-      if (actual > 0 && actualAt >= p.targetAt - this.resolutionMs) {
-        t.model = ewma(t.model, sample(p.model, actual));
-        t.fallback = ewma(t.fallback, sample(p.fallback, actual));
-        t.pending = undefined;
-      } else if (now - p.targetAt > 4 * this.resolutionMs) {
-        t.pending = undefined; // no actual arrived for that time; forget it
+    if (!t) this.tracks.set(id, (t = { model: undefined, fallback: undefined, targetAt: Number.NaN, pendingModel: 0, pendingFallback: 0 }));
+    if (now >= t.targetAt) {
+      if (actual > 0 && actualAt >= t.targetAt - this.resolutionMs) {
+        t.model = ewma(t.model, sample(t.pendingModel, actual));
+        t.fallback = ewma(t.fallback, sample(t.pendingFallback, actual));
+        t.targetAt = Number.NaN;
+      } else if (now - t.targetAt > 4 * this.resolutionMs) {
+        t.targetAt = Number.NaN; // no actual arrived for that time; forget it
       }
     }
-    if (!t.pending && !Number.isNaN(model)) t.pending = { targetAt, model, fallback };
+    if (Number.isNaN(t.targetAt) && !Number.isNaN(model)) {
+      t.targetAt = targetAt;
+      t.pendingModel = model;
+      t.pendingFallback = fallback;
+    }
     return prefers(t);
   }
 
@@ -79,7 +79,7 @@ export class AccuracyTracker {
   resetModel(): void {
     for (const t of this.tracks.values()) {
       t.model = undefined;
-      t.pending = undefined;
+      t.targetAt = Number.NaN;
     }
   }
 
