@@ -7,7 +7,7 @@
 import type { MeshConfig } from '../api/config.ts';
 import { NO_DECISIONS, type Decisions } from '../api/decisions.ts';
 import { RingFeatureStore } from '../scorer/features/ring-feature-store.ts';
-import { EwmaForecaster } from '../scorer/forecast/ewma-forecaster.ts';
+import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../scorer/forecast/onnx-forecaster.ts';
 import type { Forecaster } from '../scorer/forecast/types.ts';
 import { ScorerLoop } from '../scorer/loop/scorer-loop.ts';
@@ -71,13 +71,6 @@ export interface PrescientOptions {
   scorer?: ScorerOptions | false;
   logger: Logger;
 }
-
-/**
- * The live fallback uses a fixed smoothing factor: tuning α per window every tick costs ~20× as
- * much at 100,000 endpoints. The offline evaluation judges the model against tuned EWMA, the
- * stricter baseline; the benchmark measures this configuration.
- */
-const LIVE_EWMA_ALPHA = 0.3;
 
 /** Shape of the EWMA-only forecaster used when no model loads (that of the shipped model). */
 const EWMA_ONLY_WINDOW = 48;

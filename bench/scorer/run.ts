@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_VERSION, type EndpointSpec, type MeshConfig, type ServiceDocument } from '../../api/config.ts';
 import { RingFeatureStore } from '../../scorer/features/ring-feature-store.ts';
-import { EwmaForecaster } from '../../scorer/forecast/ewma-forecaster.ts';
+import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
 import { ScorerLoop } from '../../scorer/loop/scorer-loop.ts';
 
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     ...(optional('max-batch-rows') !== undefined ? { maxBatchRows: optional('max-batch-rows') } : {}),
   };
   const model = await loadForecaster(tuning);
-  const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: 0.3 });
+  const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: LIVE_EWMA_ALPHA });
   const runs: Run[] = [];
   for (const endpoints of sizes) {
     const config = mesh(endpoints);

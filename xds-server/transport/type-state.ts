@@ -1,14 +1,20 @@
 /**
- * Per stream, per resource type protocol state, and the side-effect-free questions asked of it:
- * which resources are in scope, which the client has not been sent at their current version.
+ * Per stream, per resource type protocol state, and the questions asked of it: which resources
+ * the client has not been sent at their current version, which it was sent that are gone.
  *
  * `sent` is what the server last offered (ACKed or NACKed): comparing the view against it, not
  * against `acked`, is what keeps a rejected version from being resent in a loop (DESIGN §4.2
  * rule 3); `ackedVersion` names what the client really runs.
+ *
+ * Cost follows what changed, not what is subscribed: `outstanding` holds every name whose sent
+ * state may differ from the view (see `outstanding()` for the invariant), and it is fed only by
+ * what can make them differ — a GroupChange's updated and removed names, newly subscribed or
+ * forced names, a wildcard that starts, versions a delta client reports holding. A stream holding
+ * 200 clusters that hears of a one-cluster change, or that ACKs, looks at that one name or none.
  */
 import type { EncodedResource, GroupView } from '../cache/types.ts';
 import { isFullStateType, type TypeUrl } from '../envoy/type-urls.ts';
-import { Subscription } from './subscription.ts';
+import { Subscription, type SubscriptionChange } from './subscription.ts';
 
 export interface PendingResponse {
   readonly nonce: string;
@@ -21,6 +27,14 @@ export interface NackRecord {
   readonly message: string;
   /** Unix ms. */
   readonly at: number;
+}
+
+/** What the client lacks of the view, and what it holds that the view no longer has. */
+export interface Outstanding {
+  /** In-scope resources to send: new or changed versions, or forced names. */
+  readonly updates: EncodedResource[];
+  /** Names the client was sent that no longer exist in the view. */
+  readonly vanished: string[];
 }
 
 export class TypeState {
@@ -42,6 +56,14 @@ export class TypeState {
   ackedVersion: string | undefined;
   lastNack: NackRecord | undefined;
   nackCount = 0;
+  /** SotW: the `resource_names` wire bytes of the last request applied, to recognise a repeat. */
+  namesWire: Uint8Array | undefined;
+  /**
+   * Names that may need attention; a superset of: in-scope names that are forced or whose view
+   * version differs from the sent one, and sent names gone from the view. Names found settled are
+   * dropped as they are looked at.
+   */
+  private readonly candidates = new Set<string>();
 
   constructor(readonly typeUrl: TypeUrl) {
     this.fullState = isFullStateType(typeUrl);
@@ -60,17 +82,62 @@ export class TypeState {
     return out;
   }
 
-  /** In-scope resources the client must be sent: new or changed versions, or forced names. */
-  updates(scope: ReadonlyMap<string, EncodedResource>): EncodedResource[] {
-    const out: EncodedResource[] = [];
-    for (const [name, r] of scope) if (this.force.has(name) || this.sent.get(name)?.version !== r.version) out.push(r);
-    return out;
+  /** Sends `name` on the next response of this type even if the client holds its version. */
+  forceSend(name: string): void {
+    this.force.add(name);
+    this.candidates.add(name);
   }
 
-  /** Names the client was sent that no longer exist in the view. */
-  vanished(view: GroupView): string[] {
+  /** The client's copy of `name` may differ from the view (a delta client reported a version). */
+  recheck(name: string): void {
+    this.candidates.add(name);
+  }
+
+  /** A new view of the group: only the names it updated or removed can have diverged. */
+  viewChanged(updated: ReadonlySet<string>, removed: ReadonlySet<string>): void {
+    for (const name of updated) if (this.sub.covers(name)) this.candidates.add(name);
+    for (const name of removed) if (this.sent.has(name)) this.candidates.add(name);
+  }
+
+  /**
+   * Brings bookkeeping in line with a subscription change: forgets what left scope, forces the
+   * names to send (`forced`), and, when wildcard started, re-examines every resource of the view.
+   */
+  subscriptionChanged(change: SubscriptionChange, forced: Iterable<string>, view: GroupView | undefined): void {
+    if (change.removed.length > 0 || change.narrowed) this.dropUncovered();
+    for (const name of forced) this.forceSend(name);
+    if (change.widened && view) for (const name of view.resources(this.typeUrl).keys()) this.candidates.add(name);
+  }
+
+  /** What differs between the view and what the client was sent; O(candidates). */
+  outstanding(view: GroupView): Outstanding {
     const all = view.resources(this.typeUrl);
-    return [...this.sent.keys()].filter((name) => !all.has(name));
+    const updates: EncodedResource[] = [];
+    const vanished: string[] = [];
+    for (const name of this.candidates) {
+      const r = all.get(name);
+      if (r && this.sub.covers(name)) {
+        if (this.force.has(name) || this.sent.get(name)?.version !== r.version) updates.push(r);
+        else this.candidates.delete(name);
+      } else if (!r && this.sent.has(name)) vanished.push(name);
+      else this.candidates.delete(name);
+    }
+    return { updates, vanished };
+  }
+
+  /**
+   * What was sent is exactly the view's resources of this type (same names, same versions), so
+   * the view's shared type version describes it. O(candidates): a sent name that is no candidate
+   * is in scope at its current version.
+   */
+  holdsWholeView(view: GroupView): boolean {
+    const all = view.resources(this.typeUrl);
+    if (this.sent.size !== all.size) return false;
+    for (const name of this.candidates) {
+      const held = this.sent.get(name);
+      if (held && held.version !== all.get(name)?.version) return false;
+    }
+    return true;
   }
 
   /** Forgets what was sent for names the subscription no longer covers. */

@@ -176,7 +176,7 @@ export abstract class XdsSession<Plan> {
     const follower = WARMING_FOLLOW_UP.get(st.typeUrl);
     const followState = follower && this.types.get(follower);
     if (updatedNames.length && followState?.requested && this.view) {
-      for (const name of followState.scope(this.view).keys()) followState.force.add(name);
+      for (const name of followState.scope(this.view).keys()) followState.forceSend(name);
     }
   }
 
@@ -236,6 +236,7 @@ export abstract class XdsSession<Plan> {
     if (this.closed) return;
     this.ctx.tracker.changed(change);
     this.view = change.view;
+    for (const [typeUrl, { updated, removed }] of change.changes) this.types.get(typeUrl)?.viewChanged(updated, removed);
     this.pump();
   }
 
