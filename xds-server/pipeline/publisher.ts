@@ -9,7 +9,8 @@ import type { Logger } from '../log.ts';
 import { xdsMetrics } from '../metrics.ts';
 import type { ClientFlavor, RenderedSet, Snapshot } from '../translate/types.ts';
 import { translate } from '../translate/index.ts';
-import { formatIssue, validateResources, type ValidationIssue } from '../validate/index.ts';
+import { formatIssue, type ValidationIssue } from '../validate/index.ts';
+import { RenderingMemo } from './rendering-memo.ts';
 
 /** What the publisher needs from the cache: publishing a rendered set for a group. */
 export interface PublishTarget {
@@ -34,19 +35,10 @@ interface Rendering {
   messages: string[];
 }
 
-function render(snapshot: Snapshot, flavor: ClientFlavor): Rendering {
-  try {
-    const set = translate(snapshot, flavor);
-    const issues = validateResources(set);
-    return { set, issues, messages: issues.map(formatIssue) };
-  } catch (err) {
-    return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
-  }
-}
-
 export class Publisher {
   private lastFailure: PublishFailure | undefined;
   private published = 0;
+  private readonly memo = new RenderingMemo();
 
   constructor(
     private readonly cache: PublishTarget,
@@ -55,7 +47,7 @@ export class Publisher {
 
   /** Renders and publishes one group; returns false when validation refused the set. */
   publishGroup(group: string, flavor: ClientFlavor, snapshot: Snapshot): boolean {
-    const { set, issues, messages } = render(snapshot, flavor);
+    const { set, issues, messages } = this.render(group, snapshot, flavor);
     if (!set || messages.length > 0) {
       this.lastFailure = { group, at: snapshot.now, issues, messages };
       xdsMetrics.publishRejected.inc();
@@ -79,6 +71,17 @@ export class Publisher {
     if (refused === 0) this.lastFailure = undefined;
     end();
     return { published, refused };
+  }
+
+  /** Resources unchanged since the group's last rendering are neither validated nor encoded again. */
+  private render(group: string, snapshot: Snapshot, flavor: ClientFlavor): Rendering {
+    try {
+      const set = this.memo.reuse(group, translate(snapshot, flavor));
+      const issues = this.memo.validate(set);
+      return { set, issues, messages: issues.map(formatIssue) };
+    } catch (err) {
+      return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
+    }
   }
 
   status(): { publishes: number; lastFailure?: PublishFailure } {

@@ -40,20 +40,25 @@ export class DeltaSession extends XdsSession<DeltaPlan> {
     const first = st.requestsHandled++ === 0;
     if (req.response_nonce) this.settleResponse(st, req.response_nonce, req.error_detail);
     const initial = first ? req.initial_resource_versions : {};
-    for (const [name, version] of Object.entries(initial)) st.sent.set(name, heldByClient(st.typeUrl, name, version));
-    const { added } = st.sub.apply(req.resource_names_subscribe, req.resource_names_unsubscribe, first);
-    st.dropUncovered();
-    for (const name of added) if (!(name in initial)) st.force.add(name);
+    const held = Object.entries(initial);
+    for (const [name, version] of held) {
+      st.sent.set(name, heldByClient(st.typeUrl, name, version));
+      st.recheck(name);
+    }
+    const change = st.sub.apply(this.sharedNames(st.typeUrl, req.resource_names_subscribe), req.resource_names_unsubscribe, first);
+    // Reported versions may name resources the subscription does not cover.
+    if (first) st.dropUncovered();
+    const unheld = held.length === 0 ? change.added : change.added.filter((name) => !Object.hasOwn(initial, name));
+    st.subscriptionChanged(change, unheld, this.view);
     if (first && st.sub.wildcard) st.mustAnswer = true;
     this.pump();
   }
 
   protected plan(st: TypeState, view: GroupView, retainRemovals: boolean): DeltaPlan | undefined {
     const all = view.resources(st.typeUrl);
-    const updates = st.updates(st.scope(view));
-    const vanished = retainRemovals ? [] : st.vanished(view);
+    const { updates, vanished } = st.outstanding(view);
     const missing = [...st.force].filter((n) => !all.has(n) && !st.sent.has(n));
-    const removed = [...vanished, ...missing];
+    const removed = retainRemovals ? missing : [...vanished, ...missing];
     if (updates.length === 0 && removed.length === 0 && !st.mustAnswer) return undefined;
     return { resources: takeWithinBudget(updates, deltaBytes, this.ctx.maxResponseBytes), removed };
   }

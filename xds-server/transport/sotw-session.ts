@@ -24,11 +24,13 @@ interface SotwPlan {
   readonly complete: boolean;
   /** Names whose content the client did not hold at this version. */
   readonly updated: readonly string[];
-  /** The complete set is exactly the view's resources of that type. */
-  readonly isWholeView: boolean;
 }
 
 const anyBytes = (r: EncodedResource): number => r.any.length;
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
+}
 
 export class SotwSession extends XdsSession<SotwPlan> {
   readonly protocol = 'sotw';
@@ -45,39 +47,41 @@ export class SotwSession extends XdsSession<SotwPlan> {
     }
     const first = st.requestsHandled++ === 0;
     this.settleResponse(st, req.response_nonce, req.error_detail);
-    const { added } = st.sub.replace(req.resource_names, first);
-    st.dropUncovered();
-    for (const name of added) st.force.add(name);
+    // An ACK repeats the names it subscribes to; equal bytes replace the subscription with itself
+    // (for any request but the first), so they are neither decoded nor compared name by name.
+    if (first || !sameBytes(st.namesWire, req.resource_names_wire)) {
+      // A copy of its own: a view would keep the whole request (or a shared pool slab) alive.
+      st.namesWire = new Uint8Array(req.resource_names_wire);
+      const change = st.sub.replace(this.sharedNames(st.typeUrl, req.resource_names), first);
+      st.subscriptionChanged(change, change.added, this.view);
+    }
     if (first && st.fullState) st.mustAnswer = true;
     this.pump();
   }
 
   /** EDS/RDS removals cannot be expressed in SotW; forget them so a reappearance is sent again. */
   protected override beforePlan(view: GroupView): void {
-    for (const st of this.types.values()) if (!st.fullState) for (const name of st.vanished(view)) st.sent.delete(name);
+    for (const st of this.types.values()) if (!st.fullState) for (const name of st.outstanding(view).vanished) st.sent.delete(name);
   }
 
   protected plan(st: TypeState, view: GroupView, retainRemovals: boolean): SotwPlan | undefined {
-    const scope = st.scope(view);
-    const updated = st.updates(scope).map((r) => r.name);
+    const { updates, vanished } = st.outstanding(view);
     if (!st.fullState) {
-      if (updated.length === 0) return undefined;
-      const chunk = takeWithinBudget(updated.map((n) => scope.get(n)!), anyBytes, this.ctx.maxResponseBytes);
-      return { resources: chunk, complete: false, updated: chunk.map((r) => r.name), isWholeView: false };
+      if (updates.length === 0) return undefined;
+      const chunk = takeWithinBudget(updates, anyBytes, this.ctx.maxResponseBytes);
+      return { resources: chunk, complete: false, updated: chunk.map((r) => r.name) };
     }
-    const vanished = st.vanished(view);
     const removes = !retainRemovals && vanished.length > 0;
-    if (updated.length === 0 && !removes && !st.mustAnswer) return undefined;
+    if (updates.length === 0 && !removes && !st.mustAnswer) return undefined;
     const retained = retainRemovals ? vanished.map((n) => st.sent.get(n)!) : [];
-    const resources = [...scope.values(), ...retained];
-    const isWholeView = retained.length === 0 && scope === view.resources(st.typeUrl);
-    return { resources, complete: true, updated, isWholeView };
+    const resources = [...st.scope(view).values(), ...retained];
+    return { resources, complete: true, updated: updates.map((r) => r.name) };
   }
 
   protected commit(st: TypeState, view: GroupView, plan: SotwPlan): void {
     if (plan.complete) st.sent.clear();
     for (const r of plan.resources) st.sent.set(r.name, r);
-    const version = plan.isWholeView ? view.typeVersion(st.typeUrl) : hashVersions([...st.sent.values()].map((r) => [r.name, r.version] as const));
+    const version = st.holdsWholeView(view) ? view.typeVersion(st.typeUrl) : hashVersions([...st.sent.values()].map((r) => [r.name, r.version] as const));
     const nonce = this.ctx.nextNonce();
     if (plan.complete && totalSize(plan.resources, anyBytes) > this.ctx.maxResponseBytes) {
       this.log.warn({ typeUrl: st.typeUrl, resources: plan.resources.length }, 'complete LDS/CDS set exceeds the response budget and cannot be split in state of the world; clients with the default 4 MB limit will reject it (use delta xDS)');

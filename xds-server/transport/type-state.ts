@@ -32,10 +32,13 @@ export interface NackRecord {
 /** What the client lacks of the view, and what it holds that the view no longer has. */
 export interface Outstanding {
   /** In-scope resources to send: new or changed versions, or forced names. */
-  readonly updates: EncodedResource[];
+  readonly updates: readonly EncodedResource[];
   /** Names the client was sent that no longer exist in the view. */
-  readonly vanished: string[];
+  readonly vanished: readonly string[];
 }
+
+/** A stream is asked on every request and change; most of the time nothing is outstanding. */
+const NOTHING: Outstanding = Object.freeze({ updates: Object.freeze([]), vanished: Object.freeze([]) });
 
 export class TypeState {
   readonly sub: Subscription;
@@ -111,6 +114,7 @@ export class TypeState {
 
   /** What differs between the view and what the client was sent; O(candidates). */
   outstanding(view: GroupView): Outstanding {
+    if (this.candidates.size === 0) return NOTHING;
     const all = view.resources(this.typeUrl);
     const updates: EncodedResource[] = [];
     const vanished: string[] = [];

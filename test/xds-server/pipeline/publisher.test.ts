@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import type { MeshConfig } from '../../../api/config.ts';
 import { NO_DECISIONS } from '../../../api/decisions.ts';
 import { ResourceCache } from '../../../xds-server/cache/resource-cache.ts';
-import { TYPE_URL } from '../../../xds-server/envoy/type-urls.ts';
+import type { Decisions } from '../../../api/decisions.ts';
+import { TYPE_URL, type TypeUrl } from '../../../xds-server/envoy/type-urls.ts';
 import { silentLogger } from '../../../xds-server/log.ts';
 import { xdsMetrics } from '../../../xds-server/metrics.ts';
 import { Publisher, RENDER_FAILED } from '../../../xds-server/pipeline/publisher.ts';
-import type { ClientFlavor, Snapshot } from '../../../xds-server/translate/types.ts';
+import type { ClientFlavor, RenderedSet, Snapshot } from '../../../xds-server/translate/types.ts';
 import { cacheFingerprint } from '../../support/cache-contents.ts';
-import { meshConfig, resetDocumentCounter, route, rule, service } from '../../support/config-builders.ts';
+import { endpoint, meshConfig, resetDocumentCounter, route, rule, service } from '../../support/config-builders.ts';
 
 const BOTH: ReadonlyMap<string, ClientFlavor> = new Map([
   ['envoy', 'envoy'],
@@ -102,5 +103,19 @@ describe('Publisher', () => {
     const failure = publisher.status().lastFailure!;
     assert.equal(failure.group, 'envoy');
     assert.match(failure.messages[0]!, new RegExp(`^${RENDER_FAILED}: cannot render for envoy clients: .*"soon" is not a duration`));
+  });
+
+  it('hands the cache the previous object of every resource a weight change left as it was', () => {
+    const sets: RenderedSet[] = [];
+    const recording = new Publisher({ publish: (_group, set) => void sets.push(set) }, silentLogger);
+    const mesh = meshConfig(service('one', { endpoints: [endpoint('10.0.0.1', 80), endpoint('10.0.0.2', 80)] }), service('two'));
+    const weighted: Decisions = { weights: new Map([['one', { service: 'one', weights: new Map([['10.0.0.1:80', 9]]), computedAt: 1 }]]) };
+    recording.publishGroup('envoy', 'envoy', snapshot(mesh));
+    recording.publishGroup('envoy', 'envoy', { config: mesh, decisions: weighted, now: 1_000 });
+    const [before, after] = sets;
+    const same = (typeUrl: TypeUrl, name: string): boolean => before.get(typeUrl)!.get(name) === after.get(typeUrl)!.get(name);
+    assert.equal(same(TYPE_URL.endpoint, 'one'), false, 'the reweighted assignment is new');
+    assert.ok(same(TYPE_URL.endpoint, 'two'));
+    assert.ok(same(TYPE_URL.cluster, 'one') && same(TYPE_URL.cluster, 'two'));
   });
 });
