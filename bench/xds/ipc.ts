@@ -30,8 +30,8 @@ export class ChildPeer {
   }
 
   /** Forks `module` under tsx with the given extra node flags. */
-  static fork(module: string, name: string, nodeFlags: string[], onEvent: (event: any) => void = () => {}): ChildPeer {
-    const child = fork(module, [], { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static fork(module: string, name: string, nodeFlags: string[], onEvent: (event: any) => void = () => {}, env: Record<string, string> = {}): ChildPeer {
+    const child = fork(module, [], { execArgv: ['--import', 'tsx', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
     return new ChildPeer(child, name, onEvent);
   }
 

@@ -60,8 +60,9 @@ async function main(): Promise<void> {
     .option('--max-new-streams <n>', "server's maxNewStreamsPerSecond (above --clients so the connection storm is admitted)", positiveInt)
     .option('--out <file>', 'JSON results file', DEFAULT_OUT)
     .option('--cpu-prof <dir>', 'write a V8 CPU profile of each server process into <dir>')
+    .option('--malloc-default', "run the server with glibc's default malloc settings instead of the container's MALLOC_MMAP_THRESHOLD_=131072")
     .parse()
-    .opts<{ clients: number; clusters: number; endpoints: number; changes: number; protocol: BenchProtocol[]; maxNewStreams?: number; out: string; cpuProf?: string }>();
+    .opts<{ clients: number; clusters: number; endpoints: number; changes: number; protocol: BenchProtocol[]; maxNewStreams?: number; out: string; cpuProf?: string; mallocDefault?: boolean }>();
 
   const settings: BenchSettings = {
     clients: opts.clients,
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     syncTimeoutMs: 300_000,
     changeTimeoutMs: 60_000,
     cpuProfileDir: opts.cpuProf,
+    mallocMmapThreshold: opts.mallocDefault ? undefined : 131072,
   };
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, memoryBytes: totalmem() };
   console.log(`xDS benchmark on ${machine.cpus} × ${machine.model}, Node ${machine.node}: ${settings.clients} clients, ${settings.clusters} clusters, ${settings.endpoints} endpoints, ${settings.changes} changes`);

@@ -32,6 +32,11 @@ export interface BenchSettings {
   changeTimeoutMs: number;
   /** When set, the server process writes a V8 CPU profile (`--cpu-prof`) into this folder. */
   cpuProfileDir?: string;
+  /**
+   * glibc's MALLOC_MMAP_THRESHOLD_ for the server process, as the shipped container sets it
+   * (Dockerfile, Deployment); undefined = glibc's dynamic default.
+   */
+  mallocMmapThreshold?: number;
 }
 
 export interface ProtocolResult {
@@ -73,7 +78,8 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
   const tally = new ClientTally(s.clients);
   // One profile per thread (tsx's loader runs in its own), named CPU.<date>.<pid>.<thread>….
   const profile = s.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.cpuProfileDir}`] : [];
-  const server = ChildPeer.fork(here('./server.ts'), 'bench server', ['--expose-gc', ...profile]);
+  const serverEnv: Record<string, string> = s.mallocMmapThreshold === undefined ? {} : { MALLOC_MMAP_THRESHOLD_: String(s.mallocMmapThreshold) };
+  const server = ChildPeer.fork(here('./server.ts'), 'bench server', ['--expose-gc', ...profile], undefined, serverEnv);
   const clients = ChildPeer.fork(here('./clients.ts'), 'bench clients', [], (m) => {
     if (m?.kind === 'events') tally.onEvents(m.events);
   });
