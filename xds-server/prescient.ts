@@ -32,6 +32,7 @@ import type { Logger } from './log.ts';
 import { registry as xdsRegistry } from './metrics.ts';
 import { ConfigState } from './pipeline/config-state.ts';
 import { checkRendering } from './pipeline/render-check.ts';
+import { weightsReport } from './pipeline/weights-report.ts';
 import { Publisher } from './pipeline/publisher.ts';
 import { DEFAULT_DEBOUNCE, PushDebouncer, realTimers, type DebounceOptions } from './pipeline/push-debouncer.ts';
 import { probeTargets } from './pipeline/probe-targets.ts';
@@ -190,14 +191,11 @@ export class Prescient {
       tls: o.tls,
       logger: log,
     });
-    if (this.scorer) {
-      const selector = this.selector();
-      addSelectService(this.xds.grpcServer, selector, { token: o.adminToken });
-      this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
-      this.admin.mount(createSelectHttpHandler(selector));
-    } else {
-      this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
-    }
+    // Endpoint selection works from static weights too; with the scorer it follows its weights.
+    const selector = this.selector();
+    addSelectService(this.xds.grpcServer, selector, { token: o.adminToken });
+    this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
+    this.admin.mount(createSelectHttpHandler(selector));
     if (this.features) this.admin.mount(createIngestHandler({ store: this.features, logger: log.child({ component: 'ingest' }) }));
     const metrics = client.Registry.merge([xdsRegistry, scorerRegistry]);
     mountDebugPages(this.admin, {
@@ -207,6 +205,7 @@ export class Prescient {
       clients: () => this.xds.clients(),
       config: () => ({ ...this.configState.status(), publish: this.publisher.status() }),
       scorer: () => this.scorer?.status(),
+      weights: () => weightsReport(this.configState.config, this.decisions, Date.now()),
     });
 
     this.xdsPort = await this.xds.listen(o.xdsAddress);

@@ -16,6 +16,7 @@ export interface DebugSources {
   clients: () => ClientStatus[];
   config: () => unknown;
   scorer: () => unknown;
+  weights: () => unknown;
 }
 
 export function mountDebugPages(admin: AdminServer, s: DebugSources): void {
@@ -31,6 +32,7 @@ export function mountDebugPages(admin: AdminServer, s: DebugSources): void {
   admin.get('/debug/clients', () => ({ clients: s.clients() }));
   admin.get('/debug/config', () => s.config());
   admin.get('/debug/scorer', () => s.scorer() ?? { enabled: false });
+  admin.get('/debug/weights', () => ({ services: s.weights() }));
   admin.get('/debug/config_dump', () => configDump(s.cache));
 }
 

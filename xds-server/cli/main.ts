@@ -5,6 +5,7 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { runServe } from './serve-command.ts';
 import { runValidate } from './validate-command.ts';
+import { runSelect, runStatus, runWeights, type InspectFlags } from './inspect-commands.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -52,6 +53,35 @@ program
   .option('--json', 'print the result as JSON')
   .action(async (paths: string[], opts: { json?: boolean }) => {
     process.exitCode = await runValidate(paths, opts);
+  });
+
+/** The options every command that reads a running Prescient shares. */
+function inspectCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .addOption(new Option('--admin <url>', "the admin API of a running Prescient").env('PRESCIENT_ADMIN_URL').default('http://127.0.0.1:9901'))
+    .addOption(new Option('--token <token>', 'bearer token of the admin API').env('PRESCIENT_ADMIN_TOKEN'))
+    .option('--json', 'print JSON');
+}
+
+inspectCommand('status', 'connected clients and, per xDS type, whether each has acknowledged what it was sent (SYNCED, PENDING, NACKED, STALE)').action(
+  async (opts: InspectFlags) => {
+    process.exitCode = await runStatus(opts);
+  },
+);
+
+inspectCommand('weights', "every endpoint's static, scorer and effective weight and its share of traffic")
+  .argument('[service]', 'only this Service')
+  .action(async (service: string | undefined, opts: InspectFlags) => {
+    process.exitCode = await runWeights(service, opts);
+  });
+
+inspectCommand('select', 'ask the smart endpoint API for one endpoint of a service')
+  .argument('<service>', 'a Service name')
+  .option('--network <name>', "the caller's network, to prefer endpoints in it")
+  .action(async (service: string, opts: InspectFlags & { network?: string }) => {
+    process.exitCode = await runSelect(service, opts.network, opts);
   });
 
 await program.parseAsync();

@@ -26,6 +26,7 @@ async function start(bearerToken?: string): Promise<Started> {
     clients: () => [],
     config: () => ({ documents: 0 }),
     scorer: () => undefined,
+    weights: () => [],
   });
   admin.get('/debug/broken', () => {
     throw new Error('the page exploded');

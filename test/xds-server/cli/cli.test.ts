@@ -2,10 +2,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parsePromQueries } from '../../../xds-server/cli/serve-command.ts';
+import { startBackends, type BackendServer } from '../../support/backend-servers.ts';
+import { PrescientHarness } from '../../support/prescient-harness.ts';
+import { EchoClient } from '../../support/xds-channel.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/prescient.js');
@@ -67,5 +71,64 @@ describe('prescient CLI', function () {
     ]);
     assert.throws(() => parsePromQueries(['speed=up']), /METRIC one of/);
     assert.throws(() => parsePromQueries(['latency_ms']), /expected METRIC=PROMQL/);
+  });
+});
+
+describe('prescient status, weights and select against a running server', function () {
+  this.timeout(60_000);
+  let backends: BackendServer[];
+  let h: PrescientHarness;
+  let client: EchoClient;
+  const admin = () => ['--admin', `http://127.0.0.1:${h.prescient.adminPort}`];
+
+  before(async () => {
+    backends = await startBackends(['b1', 'b2']);
+    h = await PrescientHarness.start([
+      { kind: 'Service', name: 'web', spec: { protocol: 'grpc', endpoints: backends.map((b, i) => ({ address: '127.0.0.1', port: b.port, weight: i + 1 })) } },
+      { kind: 'WeightOverride', name: 'drain-b2', spec: { service: 'web', endpoint: backends[1]!.endpoint, drain: true } },
+    ]);
+    client = new EchoClient('xds:///web', h.xdsPort, { id: 'cli-test-client' });
+    await client.spread(10);
+  });
+  after(async () => {
+    client?.close();
+    await h?.stop();
+    await Promise.all((backends ?? []).map((b) => b.stop()));
+  });
+
+  it('status: one row per stream with every type SYNCED', async () => {
+    const r = await prescient('status', ...admin());
+    assert.equal(r.code, 0, r.stderr);
+    const row = r.stdout.split('\n').find((l) => l.startsWith('cli-test-client'));
+    assert.ok(row, r.stdout);
+    assert.match(row, /grpc\s+grpc\s+sotw\/ads\s+SYNCED\s+SYNCED\s+SYNCED\s+SYNCED/);
+  });
+
+  it('weights: static, effective and share, with the drain applied', async () => {
+    const r = await prescient('weights', 'web', ...admin());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`web\\s+${backends[0]!.endpoint}\\s+1\\s+-\\s+1\\s+100\\.0%\\s+drain-b2`));
+    assert.match(r.stdout, new RegExp(`web\\s+${backends[1]!.endpoint}\\s+2\\s+-\\s+draining\\s+0\\.0%`));
+    const unknown = await prescient('weights', 'nope', ...admin());
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no Service named "nope"/);
+  });
+
+  it('select: the only serving endpoint', async () => {
+    const r = await prescient('select', 'web', ...admin());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${backends[0]!.endpoint}  weight 1/1`));
+  });
+
+  it('says plainly when no server answers', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await prescient('status', '--admin', `http://127.0.0.1:${closed}`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`cannot reach Prescient's admin API at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * `prescient status`, `prescient weights` and `prescient select`: what a running Prescient is
+ * serving, read from its admin API. Each prints a table (or `--json`) and exits 1 with one clear
+ * line when the server cannot be asked.
+ */
+import type { ClientStatus, TypeStatus } from '../transport/client-status.ts';
+import type { ServiceWeightReport } from '../pipeline/weights-report.ts';
+import { AdminApiError, formatTable, getJson, type AdminTarget } from './admin-client.ts';
+
+export interface InspectFlags extends AdminTarget {
+  json?: boolean;
+}
+
+const TYPES = ['cds', 'eds', 'lds', 'rds'] as const;
+
+/** SYNCED, NACKED, PENDING or STALE for one type of one stream, as proxy-status shows it. */
+function syncState(t: TypeStatus | undefined): string {
+  if (!t) return '-';
+  if (t.pendingNonce) return 'PENDING';
+  if (t.lastNack && t.lastNack.version === t.lastSent?.version) return 'NACKED';
+  if (t.lastSent && t.ackedVersion === t.lastSent.version) return 'SYNCED';
+  return t.lastSent ? 'STALE' : 'REQUESTED';
+}
+
+async function guarded(run: () => Promise<void>): Promise<number> {
+  try {
+    await run();
+    return 0;
+  } catch (err) {
+    if (err instanceof AdminApiError) {
+      console.error(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+export function runStatus(flags: InspectFlags): Promise<number> {
+  return guarded(async () => {
+    const { clients } = await getJson<{ clients: ClientStatus[] }>(flags, 'debug/clients');
+    if (flags.json) return console.log(JSON.stringify(clients, null, 2));
+    const rows = clients.map((c) => [
+      c.nodeId,
+      c.group ?? '-',
+      c.flavor ?? '-',
+      `${c.protocol}/${c.service}`,
+      ...TYPES.map((type) => syncState(c.types.find((t) => t.type === type))),
+      c.peer,
+    ]);
+    console.log(formatTable(['NODE', 'GROUP', 'FLAVOR', 'STREAM', 'CDS', 'EDS', 'LDS', 'RDS', 'PEER'], rows));
+    const nacks = clients.flatMap((c) => c.types.filter((t) => t.lastNack).map((t) => `${c.nodeId} ${t.type}: ${t.lastNack!.message}`));
+    if (nacks.length) console.log(`\nlast rejections:\n${nacks.map((n) => `  ${n}`).join('\n')}`);
+  });
+}
+
+export function runWeights(service: string | undefined, flags: InspectFlags): Promise<number> {
+  return guarded(async () => {
+    const { services } = await getJson<{ services: ServiceWeightReport[] }>(flags, 'debug/weights');
+    const chosen = service ? services.filter((s) => s.service === service) : services;
+    if (service && chosen.length === 0) throw new AdminApiError(`no Service named "${service}" is configured`);
+    if (flags.json) return console.log(JSON.stringify(chosen, null, 2));
+    const rows = chosen.flatMap((s) =>
+      s.endpoints.map((e) => [s.service, e.endpoint, String(e.static), e.scorer === undefined ? '-' : String(e.scorer), e.draining ? 'draining' : String(e.effective), `${(100 * e.share).toFixed(1)}%`, s.overrides.join(',') || '-']),
+    );
+    console.log(formatTable(['SERVICE', 'ENDPOINT', 'STATIC', 'SCORER', 'EFFECTIVE', 'SHARE', 'OVERRIDES'], rows));
+  });
+}
+
+export function runSelect(service: string, network: string | undefined, flags: InspectFlags): Promise<number> {
+  return guarded(async () => {
+    const query = new URLSearchParams({ service, ...(network ? { network } : {}) });
+    const e = await getJson<{ address: string; port: number; dnsName: string; weight: number; totalWeight: number }>(flags, `v1/select?${query}`);
+    if (flags.json) return console.log(JSON.stringify(e, null, 2));
+    console.log(`${e.address}:${e.port}${e.dnsName ? ` (${e.dnsName})` : ''}  weight ${e.weight}/${e.totalWeight}`);
+  });
+}
