@@ -14,6 +14,19 @@ function activeOverrides(config: MeshConfig, service: string, now: number): Weig
   );
 }
 
+/**
+ * The earliest `expiresAt` after `now` among all WeightOverrides (Unix ms), or undefined. Nothing
+ * else changes when an override expires, so the caller must push again at that instant.
+ */
+export function nextOverrideExpiry(config: MeshConfig, now: number): number | undefined {
+  let next: number | undefined;
+  for (const o of config.weightOverrides) {
+    const at = o.spec.expiresAt ? Date.parse(o.spec.expiresAt) : Number.NaN;
+    if (at > now && (next === undefined || at < next)) next = at;
+  }
+  return next;
+}
+
 function applyOverride(weight: number, o: WeightOverrideDocument): { weight: number; draining: boolean } {
   const s = o.spec;
   if (s.drain) return { weight, draining: true };

@@ -11,6 +11,7 @@ import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../scorer/forecast/ewma-forecas
 import { loadForecaster } from '../scorer/forecast/onnx-forecaster.ts';
 import type { Forecaster } from '../scorer/forecast/types.ts';
 import { ScorerLoop } from '../scorer/loop/scorer-loop.ts';
+import { nextOverrideExpiry } from '../scorer/overrides.ts';
 import { liveRetrainer } from '../scorer/train/live-retrain.ts';
 import { registry as scorerRegistry } from '../scorer/metrics.ts';
 import { addSelectService } from '../scorer/select/grpc-select-service.ts';
@@ -77,6 +78,12 @@ export interface PrescientOptions {
 const EWMA_ONLY_WINDOW = 48;
 const EWMA_ONLY_HORIZONS = [1, 3, 12];
 
+/** How often stale telemetry state (feature series, LRS reporters) is freed. */
+const SWEEP_INTERVAL_MS = 10_000;
+
+/** setTimeout's longest delay; a later override expiry re-arms from there. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Thrown by `start` when the initial configuration is invalid: nothing was started. */
 export class InitialConfigError extends Error {
   readonly code = 'PRESCIENT_INITIAL_CONFIG';
@@ -98,8 +105,10 @@ export class Prescient {
   private prober: Prober | undefined;
   private prometheus: PrometheusSource | undefined;
   private features: RingFeatureStore | undefined;
+  private loadReports: LoadReportAdapter | undefined;
   private store: ScoreStore | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   xdsPort = 0;
   adminPort = 0;
 
@@ -123,7 +132,13 @@ export class Prescient {
     }
     const p = new Prescient(options);
     p.configState.accept(initial.config, initial.documents.length, Date.now());
-    await p.startComponents();
+    try {
+      await p.startComponents();
+    } catch (err) {
+      // A listener that cannot bind must not leave the other one, Redis or timers holding the process.
+      await p.stop().catch(() => undefined);
+      throw err;
+    }
     return p;
   }
 
@@ -154,6 +169,7 @@ export class Prescient {
     this.debouncer.close();
     this.watcher?.close();
     clearInterval(this.sweepTimer);
+    clearTimeout(this.expiryTimer);
     await this.prober?.stop();
     this.prometheus?.stop();
     await this.scorer?.stop(options);
@@ -174,7 +190,20 @@ export class Prescient {
   private onConfig(config: MeshConfig): void {
     this.scorer?.setConfig(config);
     this.prober?.setTargets(probeTargets(config, this.options.scorer ? this.options.scorer.probeIntervalMs : undefined));
+    this.armOverrideExpiry();
     this.debouncer.trigger('config');
+  }
+
+  /** An expiring WeightOverride changes EDS at its `expiresAt` although nothing else changed then. */
+  private armOverrideExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    const now = Date.now();
+    const at = nextOverrideExpiry(this.configState.config, now);
+    if (at === undefined) return;
+    this.expiryTimer = setTimeout(() => {
+      this.armOverrideExpiry();
+      this.debouncer.trigger('override_expiry');
+    }, Math.min(at - now + 1, MAX_TIMER_MS)).unref();
   }
 
   private async startComponents(): Promise<void> {
@@ -185,7 +214,7 @@ export class Prescient {
     this.xds = new XdsServer({
       cache: this.cache,
       resolver: new NodeGroupResolver(o.nodeGroups ?? []),
-      lrsSink: this.features ? new LoadReportAdapter({ store: this.features, logger: log.child({ component: 'lrs' }) }) : undefined,
+      lrsSink: this.loadReports,
       lrsIntervalMs: o.lrsIntervalMs,
       maxNewStreamsPerSecond: o.maxNewStreamsPerSecond,
       tls: o.tls,
@@ -215,10 +244,14 @@ export class Prescient {
     this.prober?.start();
     this.prometheus?.start();
 
-    this.watcher = watchConfig(o.configPaths, (result) => {
-      const now = Date.now();
-      if (this.configState.reload(checkRendering(result, now), now, log)) this.onConfig(this.configState.config);
-    });
+    this.watcher = watchConfig(
+      o.configPaths,
+      (result) => {
+        const now = Date.now();
+        if (this.configState.reload(checkRendering(result, now), now, log)) this.onConfig(this.configState.config);
+      },
+      { onWatchError: (err) => log.warn({ err: err.message }, 'config path not watched; edits to it are not hot-reloaded until restart') },
+    );
     log.info({ xds: `${o.xdsAddress.split(':')[0]}:${this.xdsPort}`, admin: `${o.adminAddress.split(':')[0]}:${this.adminPort}`, scorer: Boolean(this.scorer) }, 'prescient serving');
   }
 
@@ -232,6 +265,7 @@ export class Prescient {
   private async startScorer(s: ScorerOptions): Promise<void> {
     const log = this.options.logger.child({ component: 'scorer' });
     this.features = new RingFeatureStore();
+    this.loadReports = new LoadReportAdapter({ store: this.features, logger: this.options.logger.child({ component: 'lrs' }) });
     // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
     const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
       log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
@@ -259,7 +293,11 @@ export class Prescient {
     if (s.prometheus) {
       this.prometheus = new PrometheusSource({ ...s.prometheus, store: this.features, logger: log.child({ component: 'prometheus' }) });
     }
-    const features = this.features;
-    this.sweepTimer = setInterval(() => features.sweep(Date.now()), 10_000).unref();
+    const { features, loadReports } = this;
+    this.sweepTimer = setInterval(() => {
+      const now = Date.now();
+      features.sweep(now);
+      loadReports.sweep(now);
+    }, SWEEP_INTERVAL_MS).unref();
   }
 }

@@ -49,7 +49,9 @@ export class LeaseKeeper {
     this.lose('fenced by a newer leader');
   }
 
+  /** Gives the lease up; waits for a step in flight first, so an acquire cannot land after it. */
   async release(): Promise<void> {
+    await this.chain;
     const lease = this.lease;
     this.lose('released');
     if (lease) await this.o.store.release(lease).catch(() => undefined);

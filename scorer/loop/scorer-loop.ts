@@ -119,6 +119,7 @@ export class ScorerLoop {
   private inFlight: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private running = false;
+  private stopped = false;
 
   constructor(private readonly o: ScorerLoopOptions) {
     this.config = o.config;
@@ -179,15 +180,18 @@ export class ScorerLoop {
   }
 
   /**
-   * Stops the timers and waits for the tick in flight. By default gives the lease up, so a
+   * Stops the timers, waits for the tick in flight and closes the model: the loop owns the
+   * forecaster it is given (a swap closes the old one too). By default gives the lease up, so a
    * follower takes over at once; `releaseLease: false` leaves it to expire (as a crash would).
    */
   async stop(options: { releaseLease?: boolean } = {}): Promise<void> {
     this.running = false;
+    this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     await this.inFlight;
     if (options.releaseLease ?? true) await this.keeper.release();
+    if (this.model !== this.fallback) await this.model.close();
   }
 
   /** One iteration: keep or win the lease, then compute (leader) or follow the store. */
@@ -216,8 +220,15 @@ export class ScorerLoop {
     return this.keeper.current() !== undefined;
   }
 
-  /** Swaps the model atomically: the tick in flight finishes with the old one, which is then closed. */
+  /**
+   * Swaps the model atomically: the tick in flight finishes with the old one, which is then closed.
+   * After `stop()` (a retraining that outlived the loop) the new model is closed instead.
+   */
   async swapModel(next: Forecaster): Promise<void> {
+    if (this.stopped) {
+      if (next !== this.model && next !== this.fallback) await next.close();
+      return;
+    }
     const old = this.model;
     this.model = next;
     this.tracker.resetModel();

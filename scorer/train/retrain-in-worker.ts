@@ -26,6 +26,8 @@ export class RetrainError extends Error {
 export function retrainInWorker(request: RetrainRequest): Promise<TrainedModel> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: request });
+    // A retraining takes minutes; it must not keep a process that was told to stop alive.
+    worker.unref();
     let settled = false;
     worker.once('message', (reply: RetrainReply) => {
       settled = true;

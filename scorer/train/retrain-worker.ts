@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry for retraining off the serving thread (DESIGN §5 feedback loop). Started by
- * `retrainInWorker` with `execArgv: ['--import', 'tsx']`; receives a RetrainRequest as workerData,
+ * `retrainInWorker` (through a tsx bootstrap, see retrain-in-worker.ts); receives a RetrainRequest as workerData,
  * posts exactly one RetrainReply (the ONNX bytes are transferred, not copied) and exits.
  */
 import { parentPort, workerData } from 'node:worker_threads';

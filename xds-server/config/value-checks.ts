@@ -3,7 +3,7 @@
  * sibling values, duplicates within a list, and regexes that must compile. Pure; each finding
  * names the field to fix.
  */
-import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { endpointKey, type AnyDocument, type RouteDocument, type ScoringPolicyDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
 import { RE2JS } from 're2js';
 import { parseDurationNanos } from '../../api/duration.ts';
 import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
@@ -114,6 +114,14 @@ function overrideFindings(doc: WeightOverrideDocument): Finding[] {
     : [];
 }
 
+/** A zero scoring interval would run the scorer loop back to back, burning a core. */
+function policyFindings(doc: ScoringPolicyDocument): Finding[] {
+  const interval = doc.spec.interval;
+  return interval !== undefined && parseDurationNanos(interval) <= 0n
+    ? [value(['spec', 'interval'], `must be longer than zero (got "${interval}"); it is how often the scorer recomputes weights`)]
+    : [];
+}
+
 export function valueFindings(doc: AnyDocument): Finding[] {
   switch (doc.kind) {
     case 'Service':
@@ -122,6 +130,8 @@ export function valueFindings(doc: AnyDocument): Finding[] {
       return routeFindings(doc);
     case 'WeightOverride':
       return overrideFindings(doc);
+    case 'ScoringPolicy':
+      return policyFindings(doc);
     default:
       return [];
   }

@@ -1,5 +1,5 @@
 /**
- * Hand-made gRPC method definitions for the xDS and LRS services. Requests are decoded with
+ * Hand-made gRPC method definitions for the xDS, LRS and CSDS services. Requests are decoded with
  * protobufjs; responses are Buffers already assembled from the cache's shared bytes, so the
  * response serializer passes them through (encode once, DESIGN §4.1).
  */
@@ -7,11 +7,12 @@ import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest, type DeltaDiscoveryRequestMessage, type DiscoveryRequestMessage } from './discovery-messages.ts';
 import type { XdsService } from './client-status.ts';
 
-function bidi<Req>(path: string, decode: (bytes: Buffer) => Req): MethodDefinition<Req, Buffer> {
+/** A server-side method whose responses are pre-encoded Buffers; `streaming` makes it bidirectional, else unary. */
+export function serverMethod<Req>(path: string, streaming: boolean, decode: (bytes: Buffer) => Req): MethodDefinition<Req, Buffer> {
   return {
     path,
-    requestStream: true,
-    responseStream: true,
+    requestStream: streaming,
+    responseStream: streaming,
     requestSerialize: () => {
       throw new Error('server-side definition: requests are never serialized here');
     },
@@ -19,6 +20,10 @@ function bidi<Req>(path: string, decode: (bytes: Buffer) => Req): MethodDefiniti
     responseSerialize: (response: Buffer) => response,
     responseDeserialize: (bytes: Buffer) => bytes,
   };
+}
+
+function bidi<Req>(path: string, decode: (bytes: Buffer) => Req): MethodDefinition<Req, Buffer> {
+  return serverMethod(path, true, decode);
 }
 
 export type SotwMethod = MethodDefinition<DiscoveryRequestMessage, Buffer>;

@@ -1,7 +1,8 @@
 /**
  * The gRPC server Prescient's clients connect to: ADS (state of the world and delta), the per-type
- * discovery services, and LRS, over plaintext or (m)TLS. Transport knows nothing of config: it
- * serves whatever the cache holds for each client's node group (DESIGN §2).
+ * discovery services, LRS and CSDS (what each client holds), over plaintext or (m)TLS. Transport
+ * knows nothing of config: it serves whatever the cache holds for each client's node group
+ * (DESIGN §2).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { LoadReportSink } from '../../api/telemetry.ts';
@@ -11,6 +12,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import { xdsMetrics } from '../metrics.ts';
 import type { ClientStatus } from './client-status.ts';
 import { ConvergenceTracker } from './convergence-tracker.ts';
+import { addCsdsService } from './csds/csds-service.ts';
 import { DeltaSession } from './delta-session.ts';
 import { DISCOVERY_SERVICES, LRS_METHOD, lrsMethod, serviceDefinition } from './grpc-methods.ts';
 import { decodeLoadStatsRequest, type DecodedLoadStatsRequest } from './lrs/load-stats-request.ts';
@@ -75,6 +77,7 @@ export class XdsServer {
     });
     this.registerDiscoveryServices();
     this.registerLrs();
+    addCsdsService(this.server, { streams: () => this.sessions, view: (group) => options.cache.view(group), logger: this.logger });
   }
 
   /** Binds `host:port` (port 0 picks a free one) and resolves to the bound port. */

@@ -19,7 +19,7 @@
 import type { Logger } from '../log.ts';
 import type { ResourceCache } from '../cache/resource-cache.ts';
 import type { NodeGroupResolver, NodePlacement } from '../cache/node-groups.ts';
-import type { GroupChange, GroupView, Unsubscribe } from '../cache/types.ts';
+import type { EncodedResource, GroupChange, GroupView, Unsubscribe } from '../cache/types.ts';
 import { PUSH_ORDER, TYPE_URL, isKnownTypeUrl, type TypeUrl } from '../envoy/type-urls.ts';
 import { typeLabel, xdsMetrics, type XdsProtocol } from '../metrics.ts';
 import type { NodeMessage, StatusMessage } from './discovery-messages.ts';
@@ -39,6 +39,14 @@ export interface SessionContext {
   maxResponseBytes: number;
   /** Longest LDS/RDS wait for the endpoints of a changed cluster (rule 9). */
   warmingTimeoutMs: number;
+}
+
+/** What a requested type's client was last offered, read by CSDS (TypeState, read-only). */
+export interface OfferedState {
+  /** Per name, the resource last sent (or, in delta, the version the client reported holding). */
+  readonly sent: ReadonlyMap<string, EncodedResource>;
+  /** The last response was NACKed and nothing newer has been sent. */
+  readonly rejected: boolean;
 }
 
 /** Where a session's responses go: the gRPC call, in production. */
@@ -257,6 +265,17 @@ export abstract class XdsSession<Plan> {
     this.unwatch?.();
     if (this.placement) this.ctx.tracker.remove(this, this.placement.group);
     for (const st of this.types.values()) if (st.requested) xdsMetrics.subscriptions.dec({ type: typeLabel(st.typeUrl) });
+  }
+
+  /** The node the stream bound to on its first request (rule 1); undefined before it. */
+  get boundNode(): NodeMessage | undefined {
+    return this.node;
+  }
+
+  /** What the client of a requested type was offered; undefined for types never requested. */
+  offered(typeUrl: TypeUrl): OfferedState | undefined {
+    const st = this.types.get(typeUrl);
+    return st?.requested ? st : undefined;
   }
 
   status(): ClientStatus {

@@ -183,4 +183,14 @@ describe('ScorerLoop', () => {
     assert.equal(b.model.calls, 0);
     assert.deepEqual([...b.loop.current().weights.get(SERVICE)!.weights], [...a.loop.current().weights.get(SERVICE)!.weights]);
   });
+
+  it('closes its model on stop, and a model swapped in after stop (a late retraining) too', async () => {
+    const { loop, second, model } = setup();
+    await second();
+    await loop.stop();
+    assert.equal(model.closed, true);
+    const late = new PersistenceForecaster('late');
+    await loop.swapModel(late);
+    assert.equal(late.closed, true);
+  });
 });

@@ -114,6 +114,11 @@ const CASES: Case[] = [
   { name: 'override of a missing Service', docs: [overrideDoc('cap', { service: 'nope' })], code: CONFIG_ERROR.reference, path: 'spec.service', documentIndex: 1 },
   { name: 'override of a missing endpoint', docs: [overrideDoc('cap', { endpoint: '127.0.0.1:9' })], code: CONFIG_ERROR.reference, path: 'spec.endpoint', documentIndex: 1 },
   { name: 'override expiry not RFC 3339', docs: [overrideDoc('cap', { expiresAt: 'tomorrow' })], code: S, path: 'spec.expiresAt', documentIndex: 1 },
+  {
+    name: 'scoring interval of zero',
+    docs: [{ apiVersion: 'prescient.dev/v1alpha1', kind: 'ScoringPolicy', metadata: { name: 'fast' }, spec: { interval: '0s' } }],
+    code: CONFIG_ERROR.value, path: 'spec.interval', documentIndex: 1,
+  },
 ];
 
 describe('config loader: bad documents', () => {
