@@ -41,6 +41,7 @@ program
   .addOption(new Option('--prometheus-url <url>', 'poll this Prometheus for endpoint metrics').env('PRESCIENT_PROMETHEUS_URL'))
   .addOption(new Option('--prometheus-query <metric=promql...>', 'e.g. latency_p99_ms=histogram_quantile(0.99, ...) — results need `service` and `instance` (address:port) labels').default([]))
   .addOption(new Option('--prometheus-interval-ms <ms>', 'Prometheus poll interval').env('PRESCIENT_PROMETHEUS_INTERVAL_MS').default(15000).argParser(positiveInt))
+  .addOption(new Option('--node-group <selector...>', 'serve matching nodes from their own group: name=G[,flavor=envoy|grpc][,node-id=REGEX][,cluster=C][,metadata.K=V]').default([]))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .action(async (opts) => {
     process.exitCode = await runServe(opts);

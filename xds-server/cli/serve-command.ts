@@ -6,6 +6,7 @@
 import { createLogger } from '../log.ts';
 import type { PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
 import { InitialConfigError, Prescient } from '../prescient.ts';
+import { parseNodeGroup } from './node-group-flag.ts';
 
 export interface ServeFlags {
   config: string[] | string;
@@ -28,6 +29,7 @@ export interface ServeFlags {
   prometheusUrl?: string;
   prometheusQuery: string[];
   prometheusIntervalMs: number;
+  nodeGroup: string[];
 }
 
 const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
@@ -58,8 +60,10 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     return 1;
   }
   let prometheus;
+  let nodeGroups;
   try {
     prometheus = flags.prometheusUrl ? { url: flags.prometheusUrl, queries: parsePromQueries(flags.prometheusQuery), intervalMs: flags.prometheusIntervalMs } : undefined;
+    nodeGroups = flags.nodeGroup.map(parseNodeGroup);
   } catch (err) {
     logger.error((err as Error).message);
     return 1;
@@ -77,6 +81,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       debounce: { quietMs: flags.debounceMs, maxDelayMs: Math.max(flags.debounceMs, flags.maxDebounceMs) },
       maxNewStreamsPerSecond: flags.maxNewStreams,
       lrsIntervalMs: flags.lrsIntervalMs,
+      nodeGroups,
       scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider, prometheus } : false,
       logger,
     });

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parseNodeGroup } from '../../../xds-server/cli/node-group-flag.ts';
 import { parsePromQueries } from '../../../xds-server/cli/serve-command.ts';
 import { startBackends, type BackendServer } from '../../support/backend-servers.ts';
 import { PrescientHarness } from '../../support/prescient-harness.ts';
@@ -63,6 +64,19 @@ describe('prescient CLI', function () {
     const r = await prescient('serve', '--config', 'examples/demo', '--tls-key', 'key.pem');
     assert.equal(r.code, 1);
     assert.match(r.stdout + r.stderr, /--tls-cert and --tls-key go together/);
+  });
+
+  it('parses --node-group selectors and names what is wrong with a bad one', () => {
+    assert.deepEqual(parseNodeGroup('name=edge,flavor=envoy,node-id=gw-.*,cluster=ingress,metadata.team=pay'), {
+      group: 'edge',
+      flavor: 'envoy',
+      nodeId: 'gw-.*',
+      cluster: 'ingress',
+      metadata: { team: 'pay' },
+    });
+    assert.throws(() => parseNodeGroup('flavor=envoy'), /name=GROUP is required/);
+    assert.throws(() => parseNodeGroup('name=a,flavor=istio'), /flavor must be envoy or grpc/);
+    assert.throws(() => parseNodeGroup('name=a,zone=x'), /unknown key "zone"/);
   });
 
   it('parses --prometheus-query METRIC=PROMQL and refuses unknown metrics', () => {
