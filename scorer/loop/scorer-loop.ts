@@ -314,6 +314,8 @@ export class ScorerLoop {
   }
 
   private async follow(): Promise<void> {
+    // Confidence is known only where forecasts are computed; a former leader's would go stale.
+    this.confidences.clear();
     try {
       const revision = await this.store.revision();
       // A missing revision (store restarted or expired) keeps the last known weights served.

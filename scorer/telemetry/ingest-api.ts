@@ -12,6 +12,7 @@
  * Every refusal counts in prescient_telemetry_rejected_total{source="ingest_api"}, every stored
  * observation in prescient_telemetry_accepted_total{source="ingest_api"}.
  */
+import { MAX_CLOCK_SKEW_MS } from '../features/metric-ranges.ts';
 import type http from 'node:http';
 import { bearerTokenMatches } from '../../api/bearer-token.ts';
 import type { MetricName, Observation } from '../features/types.ts';
@@ -75,7 +76,7 @@ const ROUTES: Record<string, { parser: Parser; list: string }> = {
 
 export function createIngestHandler(options: IngestApiOptions): IngestHandler {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  const maxClockSkewMs = options.maxClockSkewMs ?? 60_000;
+  const maxClockSkewMs = options.maxClockSkewMs ?? MAX_CLOCK_SKEW_MS;
   const clock = options.clock ?? Date;
   const logger = options.logger ?? silentLogger;
   const token = options.bearerToken;

@@ -6,6 +6,7 @@
  * Errors (unreachable, HTTP status, unexpected shape, query error) are logged and counted in
  * prescient_prometheus_source_errors_total{code}; the poller never throws and keeps polling.
  */
+import { MAX_CLOCK_SKEW_MS, outOfRange } from '../features/metric-ranges.ts';
 import type { FeatureStore, MetricName } from '../features/types.ts';
 import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -153,12 +154,15 @@ export class PrometheusSource {
       const service = q.service ?? labels[serviceLabel];
       const endpoint = labels[endpointLabel];
       const v = Number(value[1]);
-      if (!service || !endpoint || !Number.isFinite(v)) {
+      const at = Math.round(value[0] * 1000);
+      // A cpu query in percent or a far-future stamp would poison the series: refuse, count, go on.
+      const reason = !service || !endpoint ? 'unmapped' : (outOfRange(q.metric, v) ?? (at > Date.now() + MAX_CLOCK_SKEW_MS ? 'future' : undefined));
+      if (reason) {
         skipped++;
-        telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: Number.isFinite(v) ? 'unmapped' : 'not_finite' });
+        telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason });
         continue;
       }
-      this.options.store.record({ service, endpoint, at: Math.round(value[0] * 1000), metrics: { [q.metric]: v } });
+      this.options.store.record({ service: service!, endpoint: endpoint!, at, metrics: { [q.metric]: v } });
       recorded++;
     }
     if (recorded > 0) telemetryMetrics.accepted.inc({ source: SOURCE }, recorded);

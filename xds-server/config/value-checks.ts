@@ -62,6 +62,19 @@ function positiveDurations(spec: ServiceDocument['spec']): Finding[] {
     .map(([segments, d]) => value(segments, `must be longer than zero (got "${d}"); Envoy rejects a zero duration here`));
 }
 
+/**
+ * Intervals of loops Prescient itself runs (its prober follows health checks; the scorer follows
+ * ScoringPolicy) have a floor, so one document cannot make them spin.
+ */
+const MIN_LOOP_INTERVAL_NANOS = 100_000_000n;
+
+function tooFrequent(segments: PathSegments, d: string | undefined, what: string): Finding[] {
+  const nanos = d === undefined ? undefined : parseDurationNanos(d);
+  return nanos !== undefined && nanos > 0n && nanos < MIN_LOOP_INTERVAL_NANOS
+    ? [value(segments, `must be at least 100ms (got "${d}"); it is how often ${what}`)]
+    : [];
+}
+
 function serviceFindings(doc: ServiceDocument): Finding[] {
   const spec = doc.spec;
   const out: Finding[] = repeats(spec.endpoints, endpointKey).map((r) => ({
@@ -81,6 +94,7 @@ function serviceFindings(doc: ServiceDocument): Finding[] {
     out.push(value(['spec', 'loadBalancing', 'ringHash', 'minimumRingSize'], `(${ring.minimumRingSize}) must not exceed maximumRingSize (${ring.maximumRingSize})`));
   }
   out.push(...positiveDurations(spec));
+  spec.healthChecks?.forEach((hc, i) => out.push(...tooFrequent(['spec', 'healthChecks', i, 'interval'], hc.interval, 'each endpoint is probed')));
   return out;
 }
 
@@ -117,9 +131,10 @@ function overrideFindings(doc: WeightOverrideDocument): Finding[] {
 /** A zero scoring interval would run the scorer loop back to back, burning a core. */
 function policyFindings(doc: ScoringPolicyDocument): Finding[] {
   const interval = doc.spec.interval;
-  return interval !== undefined && parseDurationNanos(interval) <= 0n
-    ? [value(['spec', 'interval'], `must be longer than zero (got "${interval}"); it is how often the scorer recomputes weights`)]
-    : [];
+  if (interval !== undefined && parseDurationNanos(interval) <= 0n) {
+    return [value(['spec', 'interval'], `must be longer than zero (got "${interval}"); it is how often the scorer recomputes weights`)];
+  }
+  return tooFrequent(['spec', 'interval'], interval, 'the scorer recomputes weights');
 }
 
 export function valueFindings(doc: AnyDocument): Finding[] {

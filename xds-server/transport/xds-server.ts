@@ -181,7 +181,16 @@ export class XdsServer {
       [LRS_METHOD]: (call: grpc.ServerDuplexStream<DecodedLoadStatsRequest, Buffer>) => {
         if (!this.admit(call)) return;
         const stream = new LrsStream(lrsCtx, (b) => call.write(b));
-        call.on('data', (req: DecodedLoadStatsRequest) => stream.handle(req));
+        call.on('data', (req: DecodedLoadStatsRequest) => {
+          // A bug in report handling must cost this stream, never the process.
+          try {
+            stream.handle(req);
+          } catch (err) {
+            this.logger.error({ err }, 'LRS stream failed; closing it');
+            call.destroy(Object.assign(new Error('LRS_INTERNAL: load report handling failed'), { code: grpc.status.INTERNAL }));
+          }
+        });
+        call.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'LRS stream error'));
         call.on('end', () => call.end());
       },
     });

@@ -40,6 +40,7 @@ describe('PrometheusSource against a real Prometheus', function () {
         'app_latency_ms{service="checkout",endpoint="10.0.0.2:8080"} 48',
         'app_latency_ms{service="checkout"} 7',
         'app_broken{service="checkout",endpoint="10.0.0.3:8080"} NaN',
+        'app_cpu_percent{service="checkout",endpoint="10.0.0.1:8080"} 85',
         '',
       ].join('\n'),
     );
@@ -77,6 +78,16 @@ describe('PrometheusSource against a real Prometheus', function () {
     const source = new PrometheusSource({ url: prometheus.url, store, queries: [{ query: 'app_broken', metric: 'rps', endpointLabel: 'endpoint' }] });
     const [outcome] = await source.pollOnce();
     assert.deepEqual(outcome, { name: 'app_broken', recorded: 0, skipped: 1 });
+  });
+
+  it('refuses values a metric cannot take (a cpu query in percent) instead of storing them', async () => {
+    await prometheus.waitForData('app_cpu_percent');
+    const source = new PrometheusSource({ url: prometheus.url, store, queries: [{ query: 'app_cpu_percent', metric: 'cpu', endpointLabel: 'endpoint' }] });
+    const [outcome] = await source.pollOnce();
+    assert.deepEqual(outcome, { name: 'app_cpu_percent', recorded: 0, skipped: 1 });
+    assert.equal(store.latest('checkout', '10.0.0.1:8080', 'cpu'), undefined);
+    const fraction = new PrometheusSource({ url: prometheus.url, store, queries: [{ query: 'app_cpu_percent / 100', metric: 'cpu', endpointLabel: 'endpoint' }] });
+    assert.equal((await fraction.pollOnce())[0]!.recorded, 1);
   });
 
   it('reports query errors and range vectors with stable codes instead of throwing', async () => {

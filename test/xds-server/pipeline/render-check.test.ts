@@ -92,4 +92,25 @@ spec:
     }
     for (const good of ['^/v[0-9]+/.*$', '(?P<name>a)', '(?i)abc', 'a{1000}']) assert.equal(routeWith(good).ok, true, `${good} should be accepted`);
   });
+
+  it('puts a 100 ms floor under the intervals of loops Prescient runs itself', () => {
+    const r = parseConfigText(
+      `apiVersion: prescient.dev/v1alpha1
+kind: Service
+metadata: {name: web}
+spec:
+  protocol: grpc
+  healthChecks: [{type: grpc, interval: 1ns}]
+  endpoints: [{address: 10.0.0.1, port: 80}]
+---
+apiVersion: prescient.dev/v1alpha1
+kind: ScoringPolicy
+metadata: {name: fast}
+spec: {interval: 50ms}
+`,
+      'mesh.yaml',
+    );
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual(r.errors.map((e) => `${e.documentIndex} ${e.path}`), ['0 spec.healthChecks[0].interval', '1 spec.interval']);
+  });
 });
