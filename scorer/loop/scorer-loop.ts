@@ -109,6 +109,8 @@ export class ScorerLoop {
   private known = new Map<string, ServiceRecord>();
   private shares = new Map<string, ReadonlyMap<string, number>>();
   private confidences = new Map<string, number>();
+  /** Unix ms each service's weights were last computed and published (leader only). */
+  private readonly lastComputed = new Map<string, number>();
   private onFallback = new Set<string>();
   private modelError: string | undefined;
   private storedModelVersion: string | undefined;
@@ -279,8 +281,15 @@ export class ScorerLoop {
     });
     this.noteFallbacks(out.onFallback, out.modelError);
 
+    // The loop runs at the shortest policy interval; a service whose own interval has not
+    // elapsed keeps its published weights and damping base, so each policy's interval (and the
+    // per-interval step bound) holds.
+    const due = this.dueServices(now);
+    for (const [service, previous] of this.shares) if (!due.has(service)) out.shares.set(service, new Map(previous));
     const live = new Set(out.records.map((r) => r.weights.service));
-    const upserts = out.records.filter((r) => this.needsFullPublish || !sameWeights(r.weights, this.known.get(r.weights.service)?.weights));
+    const upserts = out.records.filter(
+      (r) => (this.needsFullPublish || due.has(r.weights.service)) && (this.needsFullPublish || !sameWeights(r.weights, this.known.get(r.weights.service)?.weights)),
+    );
     const removals = [...this.known.keys()].filter((s) => !live.has(s));
     const lease = this.keeper.current();
     if (!lease) return;
@@ -293,6 +302,7 @@ export class ScorerLoop {
       return;
     }
     this.needsFullPublish = false;
+    for (const service of due) this.lastComputed.set(service, now);
     this.storedModelVersion = this.model.version;
     const known = new Map(this.known);
     for (const r of upserts) known.set(r.weights.service, r);
@@ -311,6 +321,17 @@ export class ScorerLoop {
     this.lastTick = { at: now, ms, timings: out.timings, modelRows: out.modelRows };
     scorerMetrics.tickSeconds.observe(ms / 1000);
     scorerMetrics.ticks.inc({ role: 'leader', result: 'ok' });
+  }
+
+  /** Services whose policy interval has elapsed since their weights were last published. */
+  private dueServices(now: number): Set<string> {
+    const due = new Set<string>();
+    for (const { service, policy } of this.table.services) {
+      const last = this.lastComputed.get(service);
+      // A tenth of the interval of slack absorbs timer jitter between ticks.
+      if (last === undefined || now - last >= policy.intervalMs * 0.9) due.add(service);
+    }
+    return due;
   }
 
   private async follow(): Promise<void> {

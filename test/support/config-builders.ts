@@ -14,6 +14,7 @@ import {
   type RouteRule,
   type RouteSpec,
   type ScoringPolicyDocument,
+  type ScoringPolicySpec,
   type ServiceDocument,
   type ServiceSpec,
   type WeightOverrideDocument,
@@ -65,6 +66,10 @@ export function route(name: string, spec: Partial<RouteSpec> & Pick<RouteSpec, '
 
 export function weightOverride(name: string, spec: WeightOverrideSpec): WeightOverrideDocument {
   return document('WeightOverride', name, spec);
+}
+
+export function scoringPolicy(name: string, spec: ScoringPolicySpec): ScoringPolicyDocument {
+  return document('ScoringPolicy', name, spec);
 }
 
 export function meshConfig(...docs: AnyDocument[]): MeshConfig {

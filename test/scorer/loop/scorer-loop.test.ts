@@ -3,7 +3,7 @@ import type { Decisions } from '../../../api/decisions.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { MemoryScoreStore } from '../../../scorer/store/memory-score-store.ts';
 import { seeded } from '../score/builders.ts';
-import { endpoint, meshConfig, service } from '../../support/config-builders.ts';
+import { endpoint, meshConfig, scoringPolicy, service } from '../../support/config-builders.ts';
 import { featureStore, KEYS, ManualClock, observe, PersistenceForecaster, SERVICE, shareOf, threeEndpointMesh } from './fixtures.ts';
 
 const T0 = 1_700_000_000_000;
@@ -160,6 +160,24 @@ describe('ScorerLoop', () => {
     assert.equal(loop.status().forecastRefreshTicks, 3);
     assert.equal(loop.status().lastTickModelRows, 2);
     assert.equal(loop.status().fallback.endpoints, 0, 'reused forecasts still serve');
+  });
+
+  it("gives each service new weights only at its own policy's interval", async () => {
+    const { loop, second, emitted } = setup();
+    const slow = scoringPolicy('slow', { services: [SERVICE], interval: '3s' });
+    const fast = service('fast', { endpoints: [endpoint('10.9.9.9', 80)] });
+    loop.setConfig(meshConfig(threeEndpointMesh().services.get(SERVICE)!, fast, slow, scoringPolicy('quick', { services: ['fast'], interval: '1s' })));
+    await second();
+    const echoWeights = () => JSON.stringify([...(loop.current().weights.get(SERVICE)?.weights ?? [])]);
+    const seen: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      // The slow endpoint alternates every second: the weights want to move on every tick.
+      await second({ [KEYS[i % 2]!]: 300 });
+      seen.push(echoWeights());
+    }
+    const changes = seen.filter((w, i) => i > 0 && w !== seen[i - 1]).length;
+    assert.ok(changes >= 1 && changes <= 3, `echo's weights changed on ${changes} of 8 ticks; its 3 s policy allows one change per 3 ticks`);
+    assert.ok(emitted.length > 0);
   });
 
   it('scores services added by a hot reload and drops removed ones', async () => {
