@@ -137,7 +137,24 @@ function policyFindings(doc: ScoringPolicyDocument): Finding[] {
   return tooFrequent(['spec', 'interval'], interval, 'the scorer recomputes weights');
 }
 
-export function valueFindings(doc: AnyDocument): Finding[] {
+/** `google.protobuf.Duration` holds at most ±10,000 years; clients reject anything longer. */
+const MAX_DURATION_NANOS = 315_576_000_000n * 1_000_000_000n;
+/** Every duration field of every kind (the schemas' `$defs/duration` references). */
+const DURATION_KEYS = new Set(['connectTimeout', 'interval', 'baseEjectionTime', 'timeout', 'perTryTimeout']);
+
+function overlongDurations(node: unknown, segments: PathSegments): Finding[] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => overlongDurations(item, [...segments, i]));
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, v]) =>
+    DURATION_KEYS.has(key) && typeof v === 'string' && parseDurationNanos(v) > MAX_DURATION_NANOS
+      ? [value([...segments, key], `("${v}") is longer than a protobuf Duration can hold (10,000 years)`)]
+      : key === 'metadata' || key === 'labels'
+        ? []
+        : overlongDurations(v, [...segments, key]),
+  );
+}
+
+function kindFindings(doc: AnyDocument): Finding[] {
   switch (doc.kind) {
     case 'Service':
       return serviceFindings(doc);
@@ -150,4 +167,8 @@ export function valueFindings(doc: AnyDocument): Finding[] {
     default:
       return [];
   }
+}
+
+export function valueFindings(doc: AnyDocument): Finding[] {
+  return [...kindFindings(doc), ...overlongDurations(doc.spec, ['spec'])];
 }

@@ -113,4 +113,24 @@ spec: {interval: 50ms}
     assert.equal(r.ok, false);
     if (!r.ok) assert.deepEqual(r.errors.map((e) => `${e.documentIndex} ${e.path}`), ['0 spec.healthChecks[0].interval', '1 spec.interval']);
   });
+
+  it('refuses durations longer than a protobuf Duration holds, wherever they are', () => {
+    const r = parseConfigText(
+      `apiVersion: prescient.dev/v1alpha1
+kind: Service
+metadata: {name: web}
+spec: {protocol: grpc, connectTimeout: 99999999999h, endpoints: [{address: 10.0.0.1, port: 80, metadata: {note: 99999999999h}}]}
+---
+apiVersion: prescient.dev/v1alpha1
+kind: Route
+metadata: {name: r}
+spec:
+  hosts: [web]
+  rules: [{backends: [{service: web, weight: 1}], retries: {attempts: 1, retryOn: [unavailable], perTryTimeout: 99999999999h}}]
+`,
+      'mesh.yaml',
+    );
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual(r.errors.map((e) => `${e.documentIndex} ${e.path}`), ['0 spec.connectTimeout', '1 spec.rules[0].retries.perTryTimeout']);
+  });
 });
