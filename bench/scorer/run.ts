@@ -8,8 +8,10 @@
  * CPU per endpoint). Ticks are measured after K warm-up ticks, so every endpoint has a forecast
  * and every measured tick is a steady-state one.
  *
- * Options: `--sizes 1000,10000` to choose sizes, `--ticks N` measured ticks per size (median and
- * max reported), `--refresh-ticks K` (default: the loop's default for the size), `--threads N`
+ * Options: `--sizes 1000,10000,100000:1` to choose sizes (`:K` forces the refresh period of that
+ * run; the default list ends with 100,000 forecast every tick, for comparison), `--ticks N`
+ * measured ticks per size (median and max reported), `--refresh-ticks K` (default: the loop's
+ * default for the size), `--threads N`
  * (onnxruntime intra-op threads), `--spin 0|1`, `--max-batch-rows N`, `--out FILE`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -79,7 +81,9 @@ interface Run {
 const optional = (name: string): number | undefined => (process.argv.includes(`--${name}`) ? Number(arg(name, '')) : undefined);
 
 async function main(): Promise<void> {
-  const sizes = arg('sizes', '1000,10000,100000').split(',').map(Number);
+  const sizes = arg('sizes', '1000,10000,100000,100000:1')
+    .split(',')
+    .map((spec) => spec.split(':').map(Number) as [number, number?]);
   const ticks = Number(arg('ticks', '5'));
   const refreshTicks = optional('refresh-ticks');
   const spin = optional('spin');
@@ -89,10 +93,12 @@ async function main(): Promise<void> {
     ...(spin !== undefined ? { allowSpinning: spin === 1 } : {}),
     ...(optional('max-batch-rows') !== undefined ? { maxBatchRows: optional('max-batch-rows') } : {}),
   };
-  const model = await loadForecaster(tuning);
-  const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: LIVE_EWMA_ALPHA });
   const runs: Run[] = [];
-  for (const endpoints of sizes) {
+  let model = await loadForecaster(tuning);
+  for (const [endpoints, forced] of sizes) {
+    // A loop owns its model and closes it on stop: each size gets its own session.
+    if (runs.length > 0) model = await loadForecaster(tuning);
+    const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: LIVE_EWMA_ALPHA });
     const config = mesh(endpoints);
     const features = new RingFeatureStore({ resolutionMs: 1000, retentionMs: (HISTORY_S + 30) * 1000, maxEndpointsPerService: ENDPOINTS_PER_SERVICE });
     let now = Date.now();
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
       onDecisions: () => {},
       now: () => now,
       rng: Math.random,
-      ...(refreshTicks !== undefined ? { forecastRefreshTicks: refreshTicks } : {}),
+      ...((forced ?? refreshTicks) !== undefined ? { forecastRefreshTicks: forced ?? refreshTicks } : {}),
     });
     // Warm-up: lease, first allocation, onnxruntime kernels, and one round of staggered refreshes.
     for (let i = 0; i < loop.status().forecastRefreshTicks; i++) {

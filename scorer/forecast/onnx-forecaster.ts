@@ -50,6 +50,7 @@ export class OnnxForecaster implements Forecaster {
   readonly metadata: ModelMetadata;
   readonly maxBatchRows: number;
   readonly #session: ort.InferenceSession;
+  #closed = false;
 
   constructor(session: ort.InferenceSession, metadata: ModelMetadata, provider: string, maxBatchRows = DEFAULT_MAX_BATCH_ROWS) {
     if (!Number.isInteger(maxBatchRows) || maxBatchRows < 1) {
@@ -112,7 +113,10 @@ export class OnnxForecaster implements Forecaster {
     output.dispose();
   }
 
+  /** Releases the session; closing twice is harmless (a loop and its owner may both close). */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.#session.release();
   }
 }
