@@ -10,7 +10,8 @@ import { startBackends, type BackendServer } from '../support/backend-servers.ts
 import { scoredMesh } from '../support/meshes.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
-import { EchoClient, eventually } from '../support/xds-channel.ts';
+import { eventually } from '../support/eventually.ts';
+import { EchoClient } from '../support/xds-channel.ts';
 
 describe('e2e: closed scoring loop on real gRPC traffic', function () {
   this.timeout(120_000);

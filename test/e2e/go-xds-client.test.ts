@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
-import { eventually } from '../support/xds-channel.ts';
+import { eventually } from '../support/eventually.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

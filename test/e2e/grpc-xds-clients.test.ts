@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
-import { EchoClient, eventually } from '../support/xds-channel.ts';
+import { eventually } from '../support/eventually.ts';
+import { EchoClient } from '../support/xds-channel.ts';
 
 function service(name: string, endpoints: { server: BackendServer; weight?: number }[], extra: object = {}): DocSpec {
   return {

@@ -9,7 +9,8 @@ import { startBackends, type BackendServer } from '../support/backend-servers.ts
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { RedisServer } from '../support/redis-server.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
-import { EchoClient, eventually } from '../support/xds-channel.ts';
+import { eventually } from '../support/eventually.ts';
+import { EchoClient } from '../support/xds-channel.ts';
 import { scoredMesh } from '../support/meshes.ts';
 
 const LEASE_TTL_MS = 2000;

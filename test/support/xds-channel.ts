@@ -69,13 +69,3 @@ export class EchoClient {
     this.client.close();
   }
 }
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns how long it took. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: number, stepMs = 100): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}

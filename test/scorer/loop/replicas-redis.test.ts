@@ -3,6 +3,7 @@
  * the lease time, fencing of a stale leader, and surviving a Redis restart.
  */
 import assert from 'node:assert/strict';
+import { eventually } from '../../support/eventually.ts';
 import type { Decisions } from '../../../api/decisions.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { RedisScoreStore } from '../../../scorer/store/redis-score-store.ts';
@@ -13,14 +14,6 @@ import { featureStore, KEYS, observe, PersistenceForecaster, SERVICE, threeEndpo
 const LEASE_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-  return Date.now() - start;
-}
 
 const weightsOf = (d: Decisions) => JSON.stringify([...(d.weights.get(SERVICE)?.weights ?? [])]);
 
@@ -79,8 +72,8 @@ describe('scorer replicas on a real redis-server', () => {
     const p = `r${++prefix}:`;
     const a = await replica(p);
     const b = await replica(p);
-    await until('both replicas to emit', () => a.emitted.length > 0 && b.emitted.length > 0, 5000);
-    await until('identical weights', () => weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000);
+    await eventually(() => a.emitted.length > 0 && b.emitted.length > 0, 5000, 20, 'both replicas to emit');
+    await eventually(() => weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000, 20, 'identical weights');
     assert.equal([a, b].filter((r) => r.loop.isLeader()).length, 1);
     // Every decision the follower emitted is one the leader emitted.
     const [leader, follower] = a.loop.isLeader() ? [a, b] : [b, a];
@@ -91,17 +84,17 @@ describe('scorer replicas on a real redis-server', () => {
   it('hands computation to the other replica within the lease time when the leader dies', async () => {
     const p = `r${++prefix}:`;
     const a = await replica(p);
-    await until('a to lead', () => a.loop.isLeader(), 5000);
+    await eventually(() => a.loop.isLeader(), 5000, 20, 'a to lead');
     const b = await replica(p);
-    await until('b to follow', () => b.emitted.length > 0, 5000);
+    await eventually(() => b.emitted.length > 0, 5000, 20, 'b to follow');
     const revision = b.loop.status().revision;
     // Crash: no release, connection gone.
     await a.loop.stop({ releaseLease: false });
     await a.store.close();
 
-    const tookMs = await until('b to take over', () => b.loop.isLeader(), 5 * LEASE_MS);
+    const tookMs = await eventually(() => b.loop.isLeader(), 5 * LEASE_MS, 20, 'b to take over');
     assert.ok(tookMs <= LEASE_MS + LEASE_MS / 3 + 200, `take-over took ${tookMs} ms with a ${LEASE_MS} ms lease`);
-    await until('b to publish as leader', () => b.loop.status().revision !== revision, 5000);
+    await eventually(() => b.loop.status().revision !== revision, 5000, 20, 'b to publish as leader');
   });
 
   it('refuses a stale leader’s write (fencing) and turns it into a follower', async () => {
@@ -131,7 +124,7 @@ describe('scorer replicas on a real redis-server', () => {
     const p = `r${++prefix}:`;
     const a = await replica(p);
     const b = await replica(p);
-    await until('identical weights', () => a.emitted.length > 0 && weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000);
+    await eventually(() => a.emitted.length > 0 && weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000, 20, 'identical weights');
     const before = weightsOf(a.loop.current());
     const emittedBefore = [a.emitted.length, b.emitted.length];
     await redis.stop();
@@ -141,7 +134,7 @@ describe('scorer replicas on a real redis-server', () => {
     assert.equal(a.loop.isLeader() || b.loop.isLeader(), false, 'nobody leads without the store');
     assert.deepEqual([a.emitted.length, b.emitted.length], emittedBefore, 'nothing emitted while Redis is down');
     await redis.restart();
-    await until('a new leader', () => a.loop.isLeader() || b.loop.isLeader(), 10_000);
+    await eventually(() => a.loop.isLeader() || b.loop.isLeader(), 10_000, 20, 'a new leader');
     const check = new RedisScoreStore({ url: redis.url, keyPrefix: p });
     try {
       await check.ready();
@@ -154,7 +147,7 @@ describe('scorer replicas on a real redis-server', () => {
     } finally {
       await check.close();
     }
-    await until('identical weights again', () => weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000);
+    await eventually(() => weightsOf(a.loop.current()) === weightsOf(b.loop.current()), 5000, 20, 'identical weights again');
     assert.equal([a, b].filter((r) => r.loop.isLeader()).length, 1);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { eventually } from '../../support/eventually.ts';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -194,13 +195,13 @@ describe('Prober', () => {
         prober = new Prober({ store, clock, timers, intervalMs: 1000, timeoutMs: 1000, concurrency: 2 });
         prober.start();
         prober.setTargets([0, 1, 2, 3, 4].map((i) => ({ service: 'web', endpoint, kind: 'http' as const, path: `/${i}` })));
-        await until(() => hits.length === 1);
+        await eventually(() => hits.length === 1, 5000, 5);
         assert.deepEqual(hits, ['/0'], 'only the first target is due at once; the others are spread over the interval');
         assert.deepEqual([...timers.pending.values()].map((t) => t.ms), [200]);
 
         clock.t += 900;
         timers.fire();
-        await until(() => hits.length === 2);
+        await eventually(() => hits.length === 2, 5000, 5);
         await new Promise((r) => setTimeout(r, 50));
         assert.equal(hits.length, 2, 'two probes in flight: the concurrency bound holds the rest');
         while (hits.length < 5 || held.length > 0) {
@@ -219,10 +220,3 @@ describe('Prober', () => {
   });
 });
 
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { TYPE_URL } from '../../../xds-server/envoy/type-urls.ts';
 import { DEMO_YAML } from '../../support/config-mutations.ts';
 import { PrescientHarness } from '../../support/prescient-harness.ts';
-import { eventually } from '../../support/xds-channel.ts';
+import { eventually } from '../../support/eventually.ts';
 import { nodeMessage, RawXdsClient, type SotwResponse, type SotwStream } from '../../support/raw-ads-client.ts';
 
 const HCM = 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';

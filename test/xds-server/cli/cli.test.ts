@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseNodeGroup } from '../../../xds-server/cli/node-group-flag.ts';
 import { parsePromQueries } from '../../../xds-server/cli/serve-command.ts';
+import { freePort } from '../../support/free-port.ts';
 import { startBackends, type BackendServer } from '../../support/backend-servers.ts';
 import { PrescientHarness } from '../../support/prescient-harness.ts';
 import { EchoClient } from '../../support/xds-channel.ts';
@@ -135,12 +135,7 @@ describe('prescient status, weights and select against a running server', functi
   });
 
   it('says plainly when no server answers', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as net.AddressInfo;
-        s.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const r = await prescient('status', '--admin', `http://127.0.0.1:${closed}`);
     assert.equal(r.code, 1);
     assert.match(r.stderr, new RegExp(`cannot reach Prescient's admin API at http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\)`));

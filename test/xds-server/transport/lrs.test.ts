@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { eventually } from '../../support/eventually.ts';
 import type { LoadReport } from '../../../api/telemetry.ts';
 import { metricValue, startHarness, type Harness } from './harness.ts';
 
@@ -43,7 +44,7 @@ describe('LRS', () => {
         },
       ],
     });
-    await waitFor(() => reports.length === 2);
+    await eventually(() => reports.length === 2, 2000, 10);
     assert.deepEqual(reports[0], {
       nodeId: 'grpc-client-1',
       cluster: 'svc',
@@ -75,16 +76,9 @@ describe('LRS', () => {
     });
     s.send(Buffer.from([0xff, 0xff, 0xff])); // not a LoadStatsRequest at all
     s.send({ cluster_stats: [{ cluster_name: 'after', load_report_interval: interval, upstream_locality_stats: [localityStats()] }] });
-    await waitFor(() => reports.length === 2);
+    await eventually(() => reports.length === 2, 2000, 10);
     assert.deepEqual(reports.map((r) => r.cluster), ['ok', 'after']);
     assert.equal(await metricValue('prescient_lrs_reports_total', { result: 'rejected' }), rejectedBefore + 4);
   });
 });
 
-async function waitFor(cond: () => boolean, timeoutMs = 2000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
