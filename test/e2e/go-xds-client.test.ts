@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
 import { eventually } from '../support/eventually.ts';
+import { backendService } from '../support/meshes.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,14 +26,6 @@ interface GoTally {
   backends: Record<string, number>;
   errors: Record<string, number>;
   errorMessages: Record<string, string>;
-}
-
-function service(name: string, endpoints: { server: BackendServer; weight: number }[]): DocSpec {
-  return {
-    kind: 'Service',
-    name,
-    spec: { protocol: 'grpc', endpoints: endpoints.map(({ server, weight }) => ({ address: '127.0.0.1', port: server.port, weight })) },
-  };
 }
 
 function share(t: GoTally, id: string): number {
@@ -71,9 +64,9 @@ describe('e2e: grpc-go xDS client served by Prescient', function () {
     const [a1, a2, stable, canary] = backends as [BackendServer, BackendServer, BackendServer, BackendServer];
     h = await PrescientHarness.start(
       [
-        service('alpha', [{ server: a1, weight: 1 }, { server: a2, weight: 3 }]),
-        service('stable', [{ server: stable, weight: 1 }]),
-        service('canary', [{ server: canary, weight: 1 }]),
+        backendService('alpha', [{ server: a1, weight: 1 }, { server: a2, weight: 3 }]),
+        backendService('stable', [{ server: stable, weight: 1 }]),
+        backendService('canary', [{ server: canary, weight: 1 }]),
         {
           kind: 'Route',
           name: 'split',

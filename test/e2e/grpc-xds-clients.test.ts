@@ -7,18 +7,7 @@ import { startBackends, type BackendServer } from '../support/backend-servers.ts
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
 import { eventually } from '../support/eventually.ts';
 import { EchoClient } from '../support/xds-channel.ts';
-
-function service(name: string, endpoints: { server: BackendServer; weight?: number }[], extra: object = {}): DocSpec {
-  return {
-    kind: 'Service',
-    name,
-    spec: {
-      protocol: 'grpc',
-      endpoints: endpoints.map(({ server, weight }) => ({ address: '127.0.0.1', port: server.port, weight: weight ?? 1 })),
-      ...extra,
-    },
-  };
-}
+import { backendService } from '../support/meshes.ts';
 
 function share(counts: Map<string, number>, id: string): number {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -33,12 +22,12 @@ describe('e2e: proxyless gRPC clients served by Prescient', function () {
   const clients: EchoClient[] = [];
 
   const docs = (alphaWeights: [number, number], options: { dropA2?: boolean } = {}): DocSpec[] => [
-    service('alpha', options.dropA2 ? [{ server: a1, weight: alphaWeights[0] }] : [
+    backendService('alpha', options.dropA2 ? [{ server: a1, weight: alphaWeights[0] }] : [
       { server: a1, weight: alphaWeights[0] },
       { server: a2, weight: alphaWeights[1] },
     ]),
-    service('stable', [{ server: stable }]),
-    service('canary', [{ server: canary }]),
+    backendService('stable', [{ server: stable }]),
+    backendService('canary', [{ server: canary }]),
     // Envoy's proto rules accept a host name here, but an EDS client needs an IP address.
     { kind: 'Service', name: 'named', spec: { protocol: 'grpc', endpoints: [{ address: 'localhost', port: stable.port }] } },
     {
