@@ -28,7 +28,7 @@ import { AdminServer } from './admin/admin-server.ts';
 import { mountDebugPages } from './admin/debug-pages.ts';
 import { ResourceCache } from './cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from './cache/node-groups.ts';
-import { loadConfigFiles, watchConfig, type ConfigWatcher } from './config/index.ts';
+import { formatConfigError, loadConfigFiles, watchConfig, type ConfigWatcher } from './config/index.ts';
 import type { Logger } from './log.ts';
 import { registry as xdsRegistry } from './metrics.ts';
 import { ConfigState } from './pipeline/config-state.ts';
@@ -127,7 +127,6 @@ export class Prescient {
   static async start(options: PrescientOptions): Promise<Prescient> {
     const initial = checkRendering(await loadConfigFiles(options.configPaths), Date.now());
     if (!initial.ok) {
-      const { formatConfigError } = await import('./config/index.ts');
       throw new InitialConfigError(initial.errors.map(formatConfigError));
     }
     const p = new Prescient(options);
