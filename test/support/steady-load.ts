@@ -1,20 +1,20 @@
 /**
- * Steady RPC load from real xDS clients, with per-window accounting of where calls went, so a
- * test can watch one backend's share of traffic move over time.
+ * Steady RPC load from real clients (proxyless gRPC, or plain gRPC through Envoy), with
+ * per-window accounting of where calls went, so a test can watch one backend's share of traffic
+ * move over time.
  */
-import type { EchoClient } from './xds-channel.ts';
+import { tallyKey, type EchoCaller } from './call-tally.ts';
 
 export class SteadyLoad {
   private window = new Map<string, number>();
   private running = true;
   private readonly loops: Promise<void>[];
 
-  constructor(clients: EchoClient[], concurrencyPerClient = 8) {
+  constructor(clients: EchoCaller[], concurrencyPerClient = 8) {
     this.loops = clients.flatMap((c) =>
       Array.from({ length: concurrencyPerClient }, async () => {
         while (this.running) {
-          const r = await c.call(3000);
-          const key = r.backend ?? `error:${r.code}`;
+          const key = tallyKey(await c.call(3000));
           this.window.set(key, (this.window.get(key) ?? 0) + 1);
         }
       }),

@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
 import { ECHO_METHOD, passthrough } from './backend-servers.ts';
+import { spreadCalls, type CallResult, type EchoCaller } from './call-tally.ts';
 
 grpcXds.register();
 
@@ -28,7 +29,7 @@ export function bootstrapFor(xdsPort: number, node: ClientNode = {}): string {
   });
 }
 
-export class EchoClient {
+export class EchoClient implements EchoCaller {
   private readonly client: grpc.Client;
 
   constructor(target: string, xdsPort: number, node?: ClientNode) {
@@ -36,7 +37,7 @@ export class EchoClient {
   }
 
   /** One RPC; resolves to the id of the backend that answered, or the gRPC error code. */
-  call(deadlineMs = 5000): Promise<{ backend?: string; code?: grpc.status }> {
+  call(deadlineMs = 5000): Promise<CallResult> {
     return new Promise((resolve) => {
       this.client.makeUnaryRequest(
         ECHO_METHOD,
@@ -50,19 +51,8 @@ export class EchoClient {
   }
 
   /** `n` calls with at most `concurrency` in flight; counts answers per backend id. */
-  async spread(n: number, concurrency = 20): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    let issued = 0;
-    const worker = async () => {
-      while (issued < n) {
-        issued++;
-        const r = await this.call();
-        const key = r.backend ?? `error:${r.code}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    return counts;
+  spread(n: number, concurrency = 20): Promise<Map<string, number>> {
+    return spreadCalls(this, n, concurrency);
   }
 
   close(): void {
