@@ -106,7 +106,7 @@ describe('DNS updates against a real BIND 9', function () {
   });
 
   it('rejects an answer whose TSIG does not verify: tampered bytes, another request MAC, a clock off by more than the fudge', async () => {
-    let mac = new Uint8Array();
+    let mac: Uint8Array = new Uint8Array();
     const c = new DnsClient({ server: { address: '127.0.0.1', port: bind.port }, timeoutMs: 1000 });
     const x = await c.exchange((id) => {
       const signed = signMessage(encodeQuery(id, 'api.mesh.test', 'A'), key, Date.now() / 1000);
