@@ -1,9 +1,17 @@
 /**
  * envoy.type.matcher.v3.StringMatcher evaluated against a string. `safe_regex` is RE2 syntax in
- * Envoy; it runs here as a JavaScript RegExp that must match the whole input, which agrees with
- * RE2 on the syntax node ids use (anchors, classes, alternation, repetition).
+ * Envoy and runs here on RE2 itself (re2js, a port of RE2): matching is linear in the input, so a
+ * client's regex cannot stall the event loop by backtracking (JavaScript's RegExp took over 7 s for
+ * `(a+)+` against 30 characters). The regex and each matched value have length limits too, since
+ * linear still scales with both.
  */
+import { RE2JS } from 're2js';
 import { CsdsRequestError } from './csds-error.ts';
+
+/** Longest `safe_regex` accepted; Envoy's default program-size limit admits regexes of about this size. */
+export const MAX_REGEX_LENGTH = 1024;
+/** Values longer than this never match a regex (node ids and metadata strings are short in practice). */
+export const MAX_MATCHED_LENGTH = 16_384;
 
 /** A StringMatcher in protobufjs toObject form (unset fields absent), already checked against its proto rules. */
 export interface StringMatcherMessage {
@@ -44,7 +52,7 @@ export function compileStringMatcher(m: StringMatcherMessage, at: string): Strin
     case 'safe_regex': {
       // Envoy ignores ignore_case for safe_regex; so does Prescient.
       const re = wholeMatch(m.safe_regex?.regex ?? '', `${at}.safe_regex.regex`);
-      return (v) => re.test(v);
+      return (v) => v.length <= MAX_MATCHED_LENGTH && re.matches(v);
     }
     case 'custom':
       throw new CsdsRequestError('CSDS_UNSUPPORTED_MATCHER', `${at}: custom string matchers are not supported; use exact, prefix, suffix, contains or safe_regex`);
@@ -58,9 +66,12 @@ export function oneofCase<K extends string>(message: Partial<Record<K, unknown>>
   return members.find((k) => message[k] != null);
 }
 
-function wholeMatch(regex: string, at: string): RegExp {
+function wholeMatch(regex: string, at: string): RE2JS {
+  if (regex.length > MAX_REGEX_LENGTH) {
+    throw new CsdsRequestError('CSDS_INVALID_MATCHER', `${at}: the regular expression is ${regex.length} characters; at most ${MAX_REGEX_LENGTH} are accepted`);
+  }
   try {
-    return new RegExp(`^(?:${regex})$`);
+    return RE2JS.compile(regex);
   } catch (err) {
     throw new CsdsRequestError('CSDS_INVALID_MATCHER', `${at}: ${JSON.stringify(regex)} is not a valid regular expression: ${(err as Error).message}`);
   }
