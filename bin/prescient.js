@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../xds-server/cli/main.ts');
+await import('../xds-server/app/cli/main.ts');

@@ -15,7 +15,7 @@ import { endpointKey } from '../../api/config.ts';
 import type { ServiceWeights } from '../../api/decisions.ts';
 import { silentLogger } from '../../xds-server/log.ts';
 import type { DebounceOptions } from '../../xds-server/pipeline/push-debouncer.ts';
-import { Prescient } from '../../xds-server/prescient.ts';
+import { Prescient } from '../../xds-server/app/prescient.ts';
 import { meshYaml } from './bench-mesh.ts';
 import { serveRequests } from './ipc.ts';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { API_VERSION } from '../../api/config.ts';
 import { silentLogger } from '../../xds-server/log.ts';
-import { Prescient, type PrescientOptions } from '../../xds-server/prescient.ts';
+import { Prescient, type PrescientOptions } from '../../xds-server/app/prescient.ts';
 
 export type DocSpec = { kind: string; name: string; spec: unknown };
 

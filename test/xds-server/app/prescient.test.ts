@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { TYPE_URL } from '../../xds-server/envoy/type-urls.ts';
-import { silentLogger } from '../../xds-server/log.ts';
-import { Prescient } from '../../xds-server/prescient.ts';
-import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
-import { nodeMessage, RawXdsClient } from '../support/raw-ads-client.ts';
+import { TYPE_URL } from '../../../xds-server/envoy/type-urls.ts';
+import { silentLogger } from '../../../xds-server/log.ts';
+import { Prescient } from '../../../xds-server/app/prescient.ts';
+import { PrescientHarness, type DocSpec } from '../../support/prescient-harness.ts';
+import { nodeMessage, RawXdsClient } from '../../support/raw-ads-client.ts';
 
 const listening = (port = 0): Promise<net.Server> =>
   new Promise((resolve, reject) => {

@@ -3,8 +3,8 @@
  * serving, read from its admin API. Each prints a table (or `--json`) and exits 1 with one clear
  * line when the server cannot be asked.
  */
-import type { ClientStatus, TypeStatus } from '../transport/client-status.ts';
-import type { ServiceWeightReport } from '../pipeline/weights-report.ts';
+import type { ClientStatus, TypeStatus } from '../../transport/client-status.ts';
+import type { ServiceWeightReport } from '../../pipeline/weights-report.ts';
 import { AdminApiError, formatTable, getJson, type AdminTarget } from './admin-client.ts';
 
 export interface InspectFlags extends AdminTarget {

@@ -3,7 +3,7 @@
  * Nodes matching every criterion are served from GROUP; the first matching flag wins; nodes
  * matching none are grouped by flavor. A regex containing a comma cannot be written here.
  */
-import type { NodeGroupSelector } from '../cache/node-groups.ts';
+import type { NodeGroupSelector } from '../../cache/node-groups.ts';
 
 export function parseNodeGroup(value: string): NodeGroupSelector {
   const selector: NodeGroupSelector = { group: '' };

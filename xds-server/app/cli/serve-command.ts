@@ -3,8 +3,8 @@
  * exits 0. Exits 1 when the initial configuration is invalid (nothing is started) or a listener
  * cannot bind.
  */
-import { createLogger } from '../log.ts';
-import type { PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
+import { createLogger } from '../../log.ts';
+import type { PromQuery } from '../../../scorer/telemetry/prometheus-source.ts';
 import { InitialConfigError, Prescient } from '../prescient.ts';
 import { parseNodeGroup } from './node-group-flag.ts';
 

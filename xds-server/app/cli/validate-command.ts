@@ -4,8 +4,8 @@
  * Exit status 0 when everything is valid, 1 otherwise, so it can gate a CI pipeline or a GitOps
  * sync.
  */
-import { loadConfigFiles, formatConfigError } from '../config/index.ts';
-import { checkRendering } from '../pipeline/render-check.ts';
+import { loadConfigFiles, formatConfigError } from '../../config/index.ts';
+import { checkRendering } from '../../pipeline/render-check.ts';
 
 export async function runValidate(paths: string[], opts: { json?: boolean }): Promise<number> {
   const loaded = await loadConfigFiles(paths);

@@ -5,12 +5,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseNodeGroup } from '../../../xds-server/cli/node-group-flag.ts';
-import { parsePromQueries } from '../../../xds-server/cli/serve-command.ts';
-import { freePort } from '../../support/free-port.ts';
-import { startBackends, type BackendServer } from '../../support/backend-servers.ts';
-import { PrescientHarness } from '../../support/prescient-harness.ts';
-import { EchoClient } from '../../support/xds-channel.ts';
+import { parseNodeGroup } from '../../../../xds-server/app/cli/node-group-flag.ts';
+import { parsePromQueries } from '../../../../xds-server/app/cli/serve-command.ts';
+import { freePort } from '../../../support/free-port.ts';
+import { startBackends, type BackendServer } from '../../../support/backend-servers.ts';
+import { PrescientHarness } from '../../../support/prescient-harness.ts';
+import { EchoClient } from '../../../support/xds-channel.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/prescient.js');
