@@ -7,6 +7,7 @@
  * containing "grpc" means proxyless gRPC, anything else Envoy. Group: the first selector whose
  * every given criterion matches, else the flavor name.
  */
+import { RE2JS } from 're2js';
 import type { ClientFlavor } from '../translate/types.ts';
 
 /** The parts of an `envoy.config.core.v3.Node` that grouping looks at; metadata as plain JSON. */
@@ -45,7 +46,8 @@ export class NodeGroupError extends Error {
 }
 
 interface CompiledSelector extends NodeGroupSelector {
-  idPattern?: RegExp;
+  /** RE2 (linear time): the node id comes from the client, so a backtracking engine could be stalled by it. */
+  idPattern?: RE2JS;
 }
 
 export class NodeGroupResolver {
@@ -55,7 +57,7 @@ export class NodeGroupResolver {
     this.selectors = selectors.map((s, i) => {
       if (!s.group) throw new NodeGroupError(`XDS_NODE_GROUP_SELECTOR: selector ${i} has no group name`);
       try {
-        return { ...s, idPattern: s.nodeId === undefined ? undefined : new RegExp(`^(?:${s.nodeId})$`) };
+        return { ...s, idPattern: s.nodeId === undefined ? undefined : RE2JS.compile(s.nodeId) };
       } catch (err) {
         throw new NodeGroupError(`XDS_NODE_GROUP_SELECTOR: selector ${i} (${s.group}) nodeId is not a valid regular expression: ${(err as Error).message}`);
       }
@@ -80,7 +82,7 @@ export function detectFlavor(node: NodeIdentity): ClientFlavor {
 }
 
 function matches(s: CompiledSelector, node: NodeIdentity): boolean {
-  if (s.idPattern && !s.idPattern.test(node.id)) return false;
+  if (s.idPattern && !s.idPattern.matches(node.id)) return false;
   if (s.cluster !== undefined && s.cluster !== node.cluster) return false;
   for (const [key, value] of Object.entries(s.metadata ?? {})) if (node.metadata[key] !== value) return false;
   return true;

@@ -28,4 +28,13 @@ describe('NodeGroupResolver', () => {
   it('rejects a selector with an invalid pattern, naming it', () => {
     assert.throws(() => new NodeGroupResolver([{ group: 'x', nodeId: '(' }]), /XDS_NODE_GROUP_SELECTOR: selector 0 \(x\)/);
   });
+
+  it('matches node ids with RE2 semantics: a client-chosen id cannot make a selector backtrack', () => {
+    const r = new NodeGroupResolver([{ group: 'a', flavor: 'envoy', nodeId: '(a+)+' }]);
+    const started = performance.now();
+    assert.deepEqual(r.resolve(node({ id: `${'a'.repeat(9_999)}!` })), { group: 'envoy', flavor: 'envoy' });
+    assert.ok(performance.now() - started < 50, 'matching took over 50 ms');
+    assert.deepEqual(r.resolve(node({ id: 'aaa' })), { group: 'a', flavor: 'envoy' });
+    assert.throws(() => new NodeGroupResolver([{ group: 'y', nodeId: '(a)\\1' }]), /XDS_NODE_GROUP_SELECTOR: selector 0 \(y\)/, 'backreferences are not RE2');
+  });
 });
