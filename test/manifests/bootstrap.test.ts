@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { CLIENT_FLAVOR_METADATA_KEY, detectFlavor } from '../../xds-server/cache/node-groups.ts';
 import { lookupType } from '../../xds-server/envoy/protos.ts';
 import { fromProtoJson } from './proto-json.ts';
 
@@ -37,6 +38,24 @@ describe('proxy bootstraps', () => {
       assert.ok(json.node.id && json.node.cluster);
     });
 
+    it('reports load to Prescient (cluster_manager.load_stats_config) over the ADS cluster', () => {
+      const lrs = json.cluster_manager.load_stats_config;
+      assert.deepEqual([lrs.api_type, lrs.transport_api_version], ['GRPC', 'V3']);
+      assert.equal(lrs.grpc_services[0].envoy_grpc.cluster_name, json.dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name);
+    });
+
+    it('declares the Envoy flavor with the one node-metadata key Prescient reads', () => {
+      assert.deepEqual(Object.keys(json.node.metadata), [CLIENT_FLAVOR_METADATA_KEY]);
+      assert.equal(detectFlavor({ id: json.node.id, cluster: json.node.cluster, metadata: json.node.metadata, user_agent_name: 'grpc-looking-agent' }), 'envoy');
+    });
+
+    it('has a delta ADS twin that differs only in the ADS api_type', () => {
+      const delta = parse(fs.readFileSync(path.join(REPO, 'manifests/bootstrap/envoy-delta.yaml'), 'utf8'));
+      assert.equal(delta.dynamic_resources.ads_config.api_type, 'DELTA_GRPC');
+      delta.dynamic_resources.ads_config.api_type = 'GRPC';
+      assert.deepEqual(delta, json);
+    });
+
     it('would catch a misspelt field', () => {
       const bad = structuredClone(json);
       bad.dynamic_resources.ads_config.grpc_service = bad.dynamic_resources.ads_config.grpc_services;
@@ -53,6 +72,12 @@ describe('proxy bootstraps', () => {
       assert.equal(info.xdsServers[0].server_uri, 'prescient:18000');
       assert.deepEqual(info.xdsServers[0].server_features, ['xds_v3']);
       assert.equal(info.node.id, 'grpc-greeter-client');
+    });
+
+    it('declares the gRPC flavor with the one node-metadata key Prescient reads', () => {
+      assert.deepEqual(Object.keys(json.node.metadata), [CLIENT_FLAVOR_METADATA_KEY]);
+      // A user agent that would say Envoy: the metadata alone decides.
+      assert.equal(detectFlavor({ id: json.node.id, cluster: json.node.cluster, metadata: json.node.metadata, user_agent_name: 'envoy' }), 'grpc');
     });
 
     it('uses insecure channel credentials and gives the node a locality', () => {

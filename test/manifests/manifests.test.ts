@@ -72,7 +72,8 @@ describe('Kubernetes manifests', () => {
     for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) assert.equal(podLabels[k], v, `pods carry selector label ${k}`);
     const mount = container.volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/etc/prescient');
     const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
-    assert.equal(volume.configMap.name, byKind('ConfigMap')[0].metadata.name);
+    assert.equal(volume.configMap.name, 'prescient-config');
+    assert.ok(byKind('ConfigMap').some((c) => c.metadata.name === 'prescient-config'));
     assert.equal(pod.serviceAccountName, byKind('ServiceAccount')[0].metadata.name);
   });
 
@@ -94,12 +95,20 @@ describe('Kubernetes manifests', () => {
   });
 
   it('carry the demo config in the ConfigMap, and it loads clean', () => {
-    const [configMap] = byKind('ConfigMap');
+    const configMap = byKind('ConfigMap').find((c) => c.metadata.name === 'prescient-config')!;
     const text = configMap.data['mesh.yaml'];
     assert.equal(text, fs.readFileSync(path.join(REPO_ROOT, DEMO_CONFIG), 'utf8'));
     const result = parseConfigText(text, 'configmap:mesh.yaml');
     assert.ok(result.ok, result.ok ? '' : result.errors.map(formatConfigError).join('\n'));
     assert.ok(generatedManifests().has(CONFIGMAP_FILE));
+  });
+
+  it('carry every shipped proxy bootstrap, unchanged, in the prescient-proxy-bootstrap ConfigMap', () => {
+    const configMap = byKind('ConfigMap').find((c) => c.metadata.name === 'prescient-proxy-bootstrap')!;
+    const dir = path.join(REPO_ROOT, 'manifests/bootstrap');
+    const shipped = fs.readdirSync(dir).sort();
+    assert.deepEqual(Object.keys(configMap.data).sort(), shipped);
+    for (const name of shipped) assert.equal(configMap.data[name], fs.readFileSync(path.join(dir, name), 'utf8'), name);
   });
 
   it('list only existing files in kustomization.yaml', () => {

@@ -26,6 +26,20 @@ function durationOf(text: unknown, at: string, problems: string[]): unknown {
   return { seconds: Number(m[1]), nanos: Number((m[2] ?? '').padEnd(9, '0')) };
 }
 
+/** google.protobuf.Value from any JSON value (proto3 JSON maps Struct to a plain object). */
+function structValueOf(json: unknown): unknown {
+  if (json === null) return { null_value: 'NULL_VALUE' };
+  if (typeof json === 'number') return { number_value: json };
+  if (typeof json === 'string') return { string_value: json };
+  if (typeof json === 'boolean') return { bool_value: json };
+  if (Array.isArray(json)) return { list_value: { values: json.map(structValueOf) } };
+  return { struct_value: structOf(json as Record<string, unknown>) };
+}
+
+function structOf(json: Record<string, unknown>): unknown {
+  return { fields: Object.fromEntries(Object.entries(json).map(([k, v]) => [k, structValueOf(v)])) };
+}
+
 function convertValue(field: protobuf.Field, value: unknown, at: string, problems: string[]): unknown {
   const type = field.resolvedType;
   if (type instanceof protobuf.Enum) {
@@ -40,10 +54,12 @@ export function convertMessage(type: protobuf.Type, json: unknown, at: string, p
   const name = type.fullName;
   if (name === '.google.protobuf.Duration') return durationOf(json, at, problems);
   if (WRAPPERS.has(name)) return { value: json };
+  if (name === '.google.protobuf.Value') return structValueOf(json);
   if (!isObject(json)) {
     problems.push(`${at}: expected a mapping for ${name}`);
     return {};
   }
+  if (name === '.google.protobuf.Struct') return structOf(json);
   if (name === '.google.protobuf.Any') {
     const typeUrl = json['@type'];
     const inner = typeof typeUrl === 'string' ? type.root.lookup(typeUrl.slice(typeUrl.lastIndexOf('/') + 1)) : null;
