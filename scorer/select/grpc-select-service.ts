@@ -42,12 +42,21 @@ export function selectServiceDefinition(): grpc.ServiceDefinition {
 export interface SelectServiceOptions {
   /** Require "authorization: Bearer <token>" metadata. */
   readonly token?: string;
+  /**
+   * Decides instead of `token` alone: the xDS port's access policy admits the token or a client
+   * certificate with an operator identity (xds-server/transport/access/xds-access.ts).
+   */
+  readonly authorize?: (call: grpc.ServerUnaryCall<SelectEndpointRequest, SelectEndpointResponse>) => boolean;
 }
 
 export function addSelectService(server: grpc.Server, selector: EndpointSelector, opts: SelectServiceOptions = {}): void {
   const handler: grpc.handleUnaryCall<SelectEndpointRequest, SelectEndpointResponse> = (call, callback) => {
     try {
-      checkBearer(opts.token, call.metadata.get('authorization')[0]?.toString());
+      if (opts.authorize) {
+        if (!opts.authorize(call)) {
+          throw new SelectError('SELECT_UNAUTHENTICATED', 'send "authorization: Bearer <token>" metadata or a client certificate with an operator identity');
+        }
+      } else checkBearer(opts.token, call.metadata.get('authorization')[0]?.toString());
       const e = selector.select(call.request.service, call.request.client_network);
       callback(null, {
         address: e.address,

@@ -39,6 +39,7 @@ import { DEFAULT_DEBOUNCE, PushDebouncer, realTimers, type DebounceOptions } fro
 import { probeTargets } from '../pipeline/probe-targets.ts';
 import { XdsServer } from '../transport/xds-server.ts';
 import type { TlsOptions } from '../transport/tls-credentials.ts';
+import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
 import client from 'prom-client';
 
 export interface ScorerOptions {
@@ -65,6 +66,8 @@ export interface PrescientOptions {
   adminAddress: string;
   adminToken?: string;
   tls?: TlsOptions;
+  /** Who may send load reports and call CSDS/SelectEndpoint on the xDS port (docs/security.md); the admin token is added. */
+  xdsAccess?: Omit<XdsAccessOptions, 'mtls' | 'adminToken'>;
   debounce?: DebounceOptions;
   maxNewStreamsPerSecond?: number;
   lrsIntervalMs?: number;
@@ -217,11 +220,12 @@ export class Prescient {
       lrsIntervalMs: o.lrsIntervalMs,
       maxNewStreamsPerSecond: o.maxNewStreamsPerSecond,
       tls: o.tls,
+      access: { ...o.xdsAccess, adminToken: o.adminToken },
       logger: log,
     });
     // Endpoint selection works from static weights too; with the scorer it follows its weights.
     const selector = this.selector();
-    addSelectService(this.xds.grpcServer, selector, { token: o.adminToken });
+    addSelectService(this.xds.grpcServer, selector, { authorize: (call) => this.xds.access.operatorAllowed(call) });
     this.admin = new AdminServer({ address: o.adminAddress, bearerToken: o.adminToken, logger: log });
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.features) this.admin.mount(createIngestHandler({ store: this.features, logger: log.child({ component: 'ingest' }) }));

@@ -17,6 +17,7 @@ import { DeltaSession } from './delta-session.ts';
 import { DISCOVERY_SERVICES, LRS_METHOD, lrsMethod, serviceDefinition } from './grpc-methods.ts';
 import { decodeLoadStatsRequest, type DecodedLoadStatsRequest } from './lrs/load-stats-request.ts';
 import { LrsStream } from './lrs/lrs-stream.ts';
+import { XDS_ACCESS_OPEN, XdsAccess, type XdsAccessOptions } from './access/xds-access.ts';
 import { XdsProtocolError } from './protocol-error.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './response-chunks.ts';
 import { SotwSession } from './sotw-session.ts';
@@ -35,6 +36,8 @@ export interface XdsServerOptions {
   /** New xDS/LRS streams accepted per second; the rest get UNAVAILABLE. Default 100. */
   maxNewStreamsPerSecond?: number;
   tls?: TlsOptions;
+  /** Who may send load reports and inspect clients (xds-access.ts). Default: LRS from loopback peers only, CSDS open. */
+  access?: Omit<XdsAccessOptions, 'mtls'>;
   /** Budget for the resources of one response. Default: 4 MiB (gRPC's default limit) minus 64 KiB. */
   maxResponseBytes?: number;
   /** Longest LDS/RDS wait for the endpoints of clusters just sent in CDS. Default 2 s. */
@@ -55,11 +58,19 @@ export class XdsServer {
   private readonly ctx: SessionContext;
   private readonly logger: Logger;
   private readonly clock: () => number;
+  /** LRS, CSDS and SelectEndpoint authorisation; `mtls` follows the TLS options. */
+  readonly access: XdsAccess;
   private nonce = 0;
 
   constructor(private readonly options: XdsServerOptions) {
     this.clock = options.clock ?? Date.now;
     this.logger = (options.logger ?? silentLogger).child({ component: 'xds-transport' });
+    this.access = new XdsAccess({
+      ...XDS_ACCESS_OPEN,
+      ...options.access,
+      mtls: Boolean(options.tls?.requireClientCert && options.tls.caFile),
+    });
+    for (const warning of this.access.warnings()) this.logger.warn(warning);
     this.limiter = new StreamRateLimiter(options.maxNewStreamsPerSecond ?? 100, this.clock);
     this.ctx = {
       cache: options.cache,
@@ -77,7 +88,12 @@ export class XdsServer {
     });
     this.registerDiscoveryServices();
     this.registerLrs();
-    addCsdsService(this.server, { streams: () => this.sessions, view: (group) => options.cache.view(group), logger: this.logger });
+    addCsdsService(this.server, {
+      streams: () => this.sessions,
+      view: (group) => options.cache.view(group),
+      logger: this.logger,
+      authorize: (call) => this.access.operatorAllowed(call),
+    });
   }
 
   /** Binds `host:port` (port 0 picks a free one) and resolves to the bound port. */
@@ -180,7 +196,14 @@ export class XdsServer {
     this.server.addService(definition, {
       [LRS_METHOD]: (call: grpc.ServerDuplexStream<DecodedLoadStatsRequest, Buffer>) => {
         if (!this.admit(call)) return;
-        const stream = new LrsStream(lrsCtx, (b) => call.write(b));
+        const admission = this.access.admitLrs(call);
+        if (!admission.admitted) {
+          xdsMetrics.loadReports.inc({ result: 'unauthenticated' });
+          this.logger.warn({ code: admission.code, peer: call.getPeer() }, 'load report stream refused');
+          call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: admission.message });
+          return;
+        }
+        const stream = new LrsStream({ ...lrsCtx, mayReport: admission.mayReport, source: admission.source }, (b) => call.write(b));
         call.on('data', (req: DecodedLoadStatsRequest) => {
           // A bug in report handling must cost this stream, never the process.
           try {

@@ -10,22 +10,24 @@ export interface Harness {
   cache: ResourceCache;
   server: XdsServer;
   address: string;
+  port: number;
   client: RawXdsClient;
   demands: { group: string; flavor: string }[];
   stop(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<XdsServerOptions> & { selectors?: NodeGroupSelector[] } = {}): Promise<Harness> {
+export async function startHarness(opts: Partial<XdsServerOptions> & { selectors?: NodeGroupSelector[]; listenHost?: string } = {}): Promise<Harness> {
   const demands: { group: string; flavor: string }[] = [];
   const cache = opts.cache ?? new ResourceCache({ onDemand: (group, flavor) => demands.push({ group, flavor }) });
   const server = new XdsServer({ resolver: new NodeGroupResolver(opts.selectors ?? []), ...opts, cache });
-  const port = await server.listen('127.0.0.1:0');
+  const port = await server.listen(`${opts.listenHost ?? '127.0.0.1'}:0`);
   const address = `127.0.0.1:${port}`;
   const client = new RawXdsClient(address);
   return {
     cache,
     server,
     address,
+    port,
     client,
     demands,
     async stop() {

@@ -42,6 +42,9 @@ program
   .addOption(new Option('--prometheus-query <metric=promql...>', 'e.g. latency_p99_ms=histogram_quantile(0.99, ...) — results need `service` and `instance` (address:port) labels').default([]))
   .addOption(new Option('--prometheus-interval-ms <ms>', 'Prometheus poll interval').env('PRESCIENT_PROMETHEUS_INTERVAL_MS').default(15000).argParser(positiveInt))
   .addOption(new Option('--node-group <selector...>', 'serve matching nodes from their own group: name=G[,flavor=envoy|grpc][,node-id=REGEX][,cluster=C][,metadata.K=V]').default([]))
+  .addOption(new Option('--lrs-identity <identity=clusters...>', 'with mTLS: client certificate URI SAN (SPIFFE ID; `*` suffix = prefix) allowed to send load reports for these comma-separated clusters').default([]))
+  .addOption(new Option('--operator-identity <identity...>', 'with mTLS: client certificate URI SANs allowed to call CSDS and SelectEndpoint without the admin token').default([]))
+  .addOption(new Option('--lrs-allow-unauthenticated', 'without mTLS, accept load reports from non-loopback peers too (anyone reaching the xDS port can then move traffic)').env('PRESCIENT_LRS_ALLOW_UNAUTHENTICATED'))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .action(async (opts) => {
     process.exitCode = await runServe(opts);

@@ -7,6 +7,7 @@ import { createLogger } from '../../log.ts';
 import type { PromQuery } from '../../../scorer/telemetry/prometheus-source.ts';
 import { InitialConfigError, Prescient } from '../prescient.ts';
 import { parseNodeGroup } from './node-group-flag.ts';
+import { parseLrsIdentity, type LrsIdentityRule } from '../../transport/access/xds-access.ts';
 
 export interface ServeFlags {
   config: string[] | string;
@@ -30,6 +31,9 @@ export interface ServeFlags {
   prometheusQuery: string[];
   prometheusIntervalMs: number;
   nodeGroup: string[];
+  lrsIdentity: string[];
+  operatorIdentity: string[];
+  lrsAllowUnauthenticated?: boolean;
 }
 
 const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
@@ -61,7 +65,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   }
   let prometheus;
   let nodeGroups;
+  let lrsIdentities: LrsIdentityRule[];
   try {
+    lrsIdentities = flags.lrsIdentity.map(parseLrsIdentity);
     prometheus = flags.prometheusUrl ? { url: flags.prometheusUrl, queries: parsePromQueries(flags.prometheusQuery), intervalMs: flags.prometheusIntervalMs } : undefined;
     nodeGroups = flags.nodeGroup.map(parseNodeGroup);
   } catch (err) {
@@ -82,6 +88,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       maxNewStreamsPerSecond: flags.maxNewStreams,
       lrsIntervalMs: flags.lrsIntervalMs,
       nodeGroups,
+      xdsAccess: { lrsIdentities, operatorIdentities: flags.operatorIdentity, allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
       scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider, prometheus } : false,
       logger,
     });

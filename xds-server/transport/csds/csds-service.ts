@@ -21,7 +21,14 @@ export interface CsdsSource {
   /** The node group's current view, to compare what clients hold against. */
   view(group: string): GroupView | undefined;
   logger: Logger;
+  /** Whether the caller may inspect clients (admin token or operator identity); default: anyone. */
+  authorize?: (call: grpc.ServerUnaryCall<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>) => boolean;
 }
+
+const UNAUTHENTICATED = {
+  code: grpc.status.UNAUTHENTICATED,
+  details: 'CSDS_UNAUTHENTICATED: send "authorization: Bearer <admin token>" metadata or a client certificate with an operator identity',
+};
 
 /** Requests stay raw bytes until the handler, so an undecodable one is answered INVALID_ARGUMENT like any other bad request. */
 const rawRequest = (bytes: Buffer): Buffer => bytes;
@@ -33,6 +40,7 @@ export function addCsdsService(server: grpc.Server, source: CsdsSource): void {
   });
   server.addService(definition, {
     FetchClientStatus: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      if (source.authorize && !source.authorize(call)) return callback(UNAUTHENTICATED);
       try {
         callback(null, answer(source, call.request));
       } catch (err) {
@@ -40,6 +48,10 @@ export function addCsdsService(server: grpc.Server, source: CsdsSource): void {
       }
     },
     StreamClientStatus: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+      if (source.authorize && !source.authorize(call)) {
+        call.emit('error', UNAUTHENTICATED);
+        return;
+      }
       let open = true;
       call.on('data', (request: Buffer) => {
         if (!open) return;

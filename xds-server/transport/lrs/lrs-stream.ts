@@ -15,6 +15,10 @@ import { validateClusterStats } from './load-report-validation.ts';
 
 export interface LrsStreamContext {
   sink: LoadReportSink | undefined;
+  /** Whether this stream's authenticated source may report for `cluster` (xds-access.ts); default: any. */
+  mayReport?: (cluster: string) => boolean;
+  /** The peer identity or address, for logs. */
+  source?: string;
   intervalMs: number;
   clock: () => number;
   logger: Logger;
@@ -29,6 +33,8 @@ export function encodeLoadStatsResponse(intervalMs: number): Buffer {
 
 export class LrsStream {
   private nodeId: string | undefined;
+  /** Clusters already logged as not allowed on this stream (each is logged once). */
+  private readonly refusedLogged = new Set<string>();
 
   constructor(
     private readonly ctx: LrsStreamContext,
@@ -51,6 +57,11 @@ export class LrsStream {
         this.reject(result.cluster, result.problems);
         continue;
       }
+      const cluster = String(stats.cluster_name);
+      if (this.ctx.mayReport && !this.ctx.mayReport(cluster)) {
+        this.refuse(cluster);
+        continue;
+      }
       xdsMetrics.loadReports.inc({ result: 'accepted' });
       for (const report of result.reports) this.deliver(report);
     }
@@ -62,6 +73,14 @@ export class LrsStream {
     } catch (err) {
       this.ctx.logger.error({ err, cluster: report.cluster }, 'load report sink threw; report dropped');
     }
+  }
+
+  /** A valid report for a cluster this source may not report for: dropped, counted, logged once per cluster. */
+  private refuse(cluster: string): void {
+    xdsMetrics.loadReports.inc({ result: 'unauthorized' });
+    if (this.refusedLogged.has(cluster) || this.refusedLogged.size >= 64) return;
+    this.refusedLogged.add(cluster);
+    this.ctx.logger.warn({ code: 'XDS_LRS_UNAUTHORIZED', node: this.nodeId, source: this.ctx.source, cluster }, 'load reports for this cluster are not accepted from this client identity; dropped');
   }
 
   private reject(cluster: string, problems: string[]): void {
