@@ -49,6 +49,7 @@ export interface TargetPlan {
 }
 
 export interface ZonePlan {
+  /** Every published name whose service has endpoints; `changes` empty when it is up to date. */
   readonly targets: readonly TargetPlan[];
   /** The changes of every due name in one message; undefined when nothing is due. */
   readonly request?: UpdateRequest;
@@ -99,11 +100,12 @@ export function planZone(settings: ZoneSettings, view: EndpointView, published: 
     const selection = selectEndpoints(candidates, publishedEndpoints(rule.target, sets, candidates), rule.limits, settings.thresholds);
     const desired = desiredRecordSets(rule.target, selection.selected, settings.ttlSeconds);
     const changes = diffRecordSets(sets ?? new Map(), desired, settings.srvWeightTolerance);
-    if (changes.length) targets.push({ name, service: rule.service, selection, changes, dueAt: pacer.nameDueAt(name) });
+    targets.push({ name, service: rule.service, selection, changes, dueAt: pacer.nameDueAt(name) });
   }
-  const zoneDue = pacer.zoneDueAt(now);
-  const due = zoneDue <= now ? targets.filter((t) => t.dueAt <= now) : [];
-  const waiting = targets.filter((t) => !due.includes(t)).map((t) => Math.max(t.dueAt, zoneDue));
+  const changed = targets.filter((t) => t.changes.length > 0);
+  const zoneDue = changed.length ? pacer.zoneDueAt(now) : now;
+  const due = zoneDue <= now ? changed.filter((t) => t.dueAt <= now) : [];
+  const waiting = changed.filter((t) => !due.includes(t)).map((t) => Math.max(t.dueAt, zoneDue));
   return {
     targets,
     ...(due.length ? { request: updateRequest(settings.zone, due.flatMap((t) => t.changes)) } : {}),

@@ -89,7 +89,8 @@ describe('DNS zone planner', () => {
     endpoints = [ep(1, { serving: false }), ep(2, { errorRate: 0.9 }), ep(3, { latencyMs: 5000 })];
     const plan = planZone(settings(), () => endpoints, published, pacer, 2);
     assert.equal(plan.request, undefined, 'no change: the failing last endpoint stays published');
-    assert.deepEqual(plan.targets, []);
+    assert.deepEqual(plan.targets.map((t) => t.changes.length), [0]);
+    assert.deepEqual(plan.targets[0]!.selection.keptDegraded, ['10.0.0.3:8080']);
     assert.deepEqual(addresses(published), ['10.0.0.3']);
     // A service with no endpoints at all (e.g. removed from config) leaves the records alone.
     assert.equal(planZone(settings(), () => [], published, pacer, 3).request, undefined);
