@@ -4,7 +4,11 @@
  * `prescient_feature_store_rejected_total`:
  * - `maxSeries` rings in all (derived from `memoryBudgetBytes` unless given),
  * - `maxEndpointsPerService` endpoints per service,
- * - `maxCustomMetricsPerEndpoint` `custom:*` metrics per endpoint.
+ * - `maxCustomMetricsPerEndpoint` `custom:*` metrics per endpoint,
+ * - `customSeriesShare` of `maxSeries` for `custom:*` series in all, so the fixed metrics the scorer
+ *   ranks by always have room (rejected as `custom_series_budget`).
+ * The default budget (DEFAULT_MEMORY_BUDGET_BYTES) is sized to fit the shipped Deployment's memory
+ * limit next to the rest of the process (test/manifests checks the two agree).
  * Data older than the retention leaves the ring by itself; `sweep(now)` frees series with nothing
  * left inside the retention, and `drop` forgets an endpoint at once.
  */
@@ -19,16 +23,18 @@ export interface RingFeatureStoreOptions {
   resolutionMs?: number;
   /** How far back windows reach; default 10 min. Rounded up to whole buckets. */
   retentionMs?: number;
-  /** Upper bound on ring memory; default 1 GiB. Ignored when `maxSeries` is set. */
+  /** Upper bound on ring memory; default DEFAULT_MEMORY_BUDGET_BYTES. Ignored when `maxSeries` is set. */
   memoryBudgetBytes?: number;
   maxSeries?: number;
   /** Default 10,000. */
   maxEndpointsPerService?: number;
   /** Default 16. */
   maxCustomMetricsPerEndpoint?: number;
+  /** Fraction of `maxSeries` custom metrics may use in all; default 0.5. */
+  customSeriesShare?: number;
 }
 
-export type RejectReason = 'unknown_metric' | 'not_finite' | 'stale' | 'endpoint_limit' | 'custom_metric_limit' | 'series_budget';
+export type RejectReason = 'unknown_metric' | 'not_finite' | 'stale' | 'endpoint_limit' | 'custom_metric_limit' | 'custom_series_budget' | 'series_budget';
 
 interface EndpointSeries {
   /** Fixed metrics by name and custom metrics; a Map keeps lookups allocation-free. */
@@ -36,7 +42,15 @@ interface EndpointSeries {
   customCount: number;
 }
 
-const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+
+/**
+ * 384 MiB of rings (about 134,000 series at the default 10 min × 1 s) — with the process's own
+ * memory (PROCESS_BASELINE_BYTES) it fits the shipped Deployment's 1 GiB limit.
+ */
+export const DEFAULT_MEMORY_BUDGET_BYTES = 384 * MIB;
+/** What the rest of the process needs beside the rings (V8 heap, model runtime, gRPC buffers), measured with room to spare. */
+export const PROCESS_BASELINE_BYTES = 512 * MIB;
 
 export class RingFeatureStore implements FeatureStore, WindowReader {
   readonly resolutionMs: number;
@@ -45,6 +59,8 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
   readonly maxSeries: number;
   private readonly maxEndpointsPerService: number;
   private readonly maxCustomMetricsPerEndpoint: number;
+  private readonly maxCustomSeries: number;
+  private customSeries = 0;
   private readonly pool: BucketPool;
   private readonly services = new Map<string, Map<string, EndpointSeries>>();
   private endpointCount = 0;
@@ -54,9 +70,10 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
   constructor(options: RingFeatureStoreOptions = {}) {
     this.resolutionMs = positive('resolutionMs', options.resolutionMs ?? 1000);
     this.size = Math.ceil(positive('retentionMs', options.retentionMs ?? 600_000) / this.resolutionMs);
-    this.maxSeries = Math.floor(options.maxSeries ?? (options.memoryBudgetBytes ?? GIB) / (this.size * BYTES_PER_BUCKET));
+    this.maxSeries = Math.floor(options.maxSeries ?? (options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / (this.size * BYTES_PER_BUCKET));
     this.maxEndpointsPerService = options.maxEndpointsPerService ?? 10_000;
     this.maxCustomMetricsPerEndpoint = options.maxCustomMetricsPerEndpoint ?? 16;
+    this.maxCustomSeries = Math.floor(this.maxSeries * (options.customSeriesShare ?? 0.5));
     this.pool = new BucketPool(this.size, this.maxSeries);
   }
 
@@ -67,6 +84,11 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
   /** Bytes of ring memory at most (the bound the options set). */
   get memoryBoundBytes(): number {
     return this.maxSeries * this.size * BYTES_PER_BUCKET;
+  }
+
+  /** Bytes of ring memory allocated now (in use or free for reuse); falls after sweeps. */
+  get ringBytes(): number {
+    return this.pool.allocatedRings * this.size * BYTES_PER_BUCKET;
   }
 
   get seriesCount(): number {
@@ -148,7 +170,10 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
     const endpoints = this.services.get(service);
     const entry = endpoints?.get(endpoint);
     if (!endpoints || !entry) return;
-    for (const series of entry.metrics.values()) this.pool.release(series.ring);
+    for (const [name, series] of entry.metrics) {
+      this.pool.release(series.ring);
+      if (isCustomMetric(name)) this.customSeries--;
+    }
     endpoints.delete(endpoint);
     this.endpointCount--;
     if (endpoints.size === 0) this.services.delete(service);
@@ -165,7 +190,10 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
           if (series.head > horizon) continue;
           this.pool.release(series.ring);
           entry.metrics.delete(name);
-          if (isCustomMetric(name)) entry.customCount--;
+          if (isCustomMetric(name)) {
+            entry.customCount--;
+            this.customSeries--;
+          }
           freed++;
         }
         if (entry.metrics.size === 0) {
@@ -175,7 +203,10 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
       }
       if (endpoints.size === 0) this.services.delete(service);
     }
-    if (freed > 0) this.updateGauges();
+    if (freed > 0) {
+      this.pool.trim();
+      this.updateGauges();
+    }
     return freed;
   }
 
@@ -199,11 +230,15 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
     if (!aggregation) return 'unknown_metric';
     const custom = isCustomMetric(name);
     if (custom && endpoint.customCount >= this.maxCustomMetricsPerEndpoint) return 'custom_metric_limit';
+    if (custom && this.customSeries >= this.maxCustomSeries) return 'custom_series_budget';
     const ring = this.pool.alloc();
     if (!ring) return 'series_budget';
     const series = new Series(ring, this.size, aggregation, this.resolutionMs / 1000);
     endpoint.metrics.set(name, series);
-    if (custom) endpoint.customCount++;
+    if (custom) {
+      endpoint.customCount++;
+      this.customSeries++;
+    }
     featureStoreMetrics.series.set(this.pool.inUse);
     return series;
   }

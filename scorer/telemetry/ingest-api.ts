@@ -9,6 +9,11 @@
  *   400 TELEMETRY_BAD_JSON | TELEMETRY_INVALID (with details [{path, message}])
  *   401 TELEMETRY_UNAUTHORIZED   405 TELEMETRY_METHOD_NOT_ALLOWED
  *   413 TELEMETRY_TOO_LARGE      415 TELEMETRY_UNSUPPORTED_MEDIA_TYPE
+ *   422 TELEMETRY_UNKNOWN_ENDPOINT (a service/endpoint the config does not define; nothing stored)
+ *   429 TELEMETRY_RATE_LIMITED (this client's observation budget is spent; Retry-After says when)
+ * With `known` set, a batch naming any endpoint the config does not define is refused whole, so
+ * made-up names never create series (each such observation counts in
+ * prescient_telemetry_dropped_total{source="ingest_api",reason="unknown_endpoint"}).
  * Every refusal counts in prescient_telemetry_rejected_total{source="ingest_api"}, every stored
  * observation in prescient_telemetry_accepted_total{source="ingest_api"}.
  */
@@ -16,7 +21,9 @@ import { MAX_CLOCK_SKEW_MS } from '../features/metric-ranges.ts';
 import type http from 'node:http';
 import { bearerTokenMatches } from '../../api/bearer-token.ts';
 import type { MetricName, Observation } from '../features/types.ts';
-import { telemetryMetrics } from '../metrics.ts';
+import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
+import type { EndpointCatalog } from './known-endpoints.ts';
+import type { SourceBudget } from './source-budget.ts';
 import { readBody } from './http-body.ts';
 import { fieldErrors, validateCostBatch, validateTelemetryBatch, type FieldError } from './ingest-validation.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -36,7 +43,14 @@ export interface IngestApiOptions {
   maxClockSkewMs?: number;
   clock?: { now(): number };
   logger?: Logger;
+  /** Endpoints observations may name; unset: any (library use). */
+  known?: EndpointCatalog;
+  /** Per-client observation budget, keyed by the client's address; unset: unlimited. */
+  budget?: SourceBudget;
 }
+
+/** Unknown endpoints named in one refusal's details; the count says how many there were in all. */
+const MAX_UNKNOWN_DETAILS = 20;
 
 export type IngestHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 
@@ -115,6 +129,30 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
       return new Refusal(400, 'TELEMETRY_INVALID', `${path} is ${ahead} ms in the future (more than ${maxClockSkewMs} ms of clock skew)`, [
         { path, message: `is ${ahead} ms ahead of the server clock; send Unix milliseconds` },
       ]);
+    }
+    const known = options.known;
+    if (known) {
+      const unknown = observations.flatMap((o, i) => (known.has(o.service, o.endpoint) ? [] : [i]));
+      if (unknown.length > 0) {
+        telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'unknown_endpoint' }, unknown.length);
+        const details = unknown.slice(0, MAX_UNKNOWN_DETAILS).map((i) => ({
+          path: `/${route.list}/${i}`,
+          message: `service "${observations[i]!.service}" has no endpoint "${observations[i]!.endpoint}" in the config`,
+        }));
+        return new Refusal(
+          422,
+          'TELEMETRY_UNKNOWN_ENDPOINT',
+          `${unknown.length} of ${observations.length} observations name an endpoint the config does not define (first: ${details[0]!.path}); nothing was stored`,
+          details,
+        );
+      }
+    }
+    const source = req.socket.remoteAddress ?? 'unknown';
+    if (options.budget && !options.budget.take(source, observations.length)) {
+      telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'source_budget' }, observations.length);
+      const waitMs = options.budget.waitMs(source, observations.length);
+      res.setHeader('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
+      return new Refusal(429, 'TELEMETRY_RATE_LIMITED', `this client may send ${options.budget.perWindow} observations per ${options.budget.windowMs / 1000} s; retry in ${Math.ceil(waitMs / 1000)} s or send less`);
     }
     return observations;
   }

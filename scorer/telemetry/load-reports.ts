@@ -17,6 +17,7 @@ import type { LoadReport, LoadReportSink } from '../../api/telemetry.ts';
 import type { FeatureStore, MetricName } from '../features/types.ts';
 import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
+import type { EndpointCatalog } from './known-endpoints.ts';
 
 export interface LoadReportAdapterOptions {
   store: FeatureStore;
@@ -26,6 +27,8 @@ export interface LoadReportAdapterOptions {
   maxEndpoints?: number;
   /** Reporters tracked per endpoint; default 4,096. */
   maxReportersPerEndpoint?: number;
+  /** Endpoints reports may name; others are dropped (`unknown_endpoint`) before any state is kept. Unset: any. */
+  known?: EndpointCatalog;
   logger?: Logger;
 }
 
@@ -49,6 +52,7 @@ export class LoadReportAdapter implements LoadReportSink {
   private readonly maxEndpoints: number;
   private readonly maxReportersPerEndpoint: number;
   private readonly logger: Logger;
+  private readonly known: EndpointCatalog | undefined;
   /** `cluster \n endpoint` → node id → latest report. */
   private readonly endpoints = new Map<string, Map<string, ReporterState>>();
 
@@ -58,6 +62,7 @@ export class LoadReportAdapter implements LoadReportSink {
     this.maxEndpoints = options.maxEndpoints ?? 250_000;
     this.maxReportersPerEndpoint = options.maxReportersPerEndpoint ?? 4096;
     this.logger = options.logger ?? silentLogger;
+    this.known = options.known;
   }
 
   onLoadReport(report: LoadReport): void {
@@ -81,6 +86,7 @@ export class LoadReportAdapter implements LoadReportSink {
     const endpoint = report.endpoint ?? endpointKeyFromSubZone(report.locality.subZone);
     if (!endpoint) return this.drop('unattributed', report);
     if (!(report.intervalMs > 0)) return this.drop('no_interval', report);
+    if (this.known && !this.known.has(report.cluster, endpoint)) return this.drop('unknown_endpoint', report);
 
     const key = `${report.cluster}\n${endpoint}`;
     let reporters = this.endpoints.get(key);
