@@ -129,6 +129,14 @@ export class TypeState {
     return { updates, vanished };
   }
 
+  /** The client asks for a name the view has and it was never sent (a newly subscribed resource). */
+  awaitsUnsentName(view: GroupView): boolean {
+    if (this.candidates.size === 0) return false;
+    const all = view.resources(this.typeUrl);
+    for (const name of this.candidates) if (!this.sent.has(name) && this.sub.covers(name) && all.has(name)) return true;
+    return false;
+  }
+
   /**
    * What was sent is exactly the view's resources of this type (same names, same versions), so
    * the view's shared type version describes it. O(candidates): a sent name that is no candidate

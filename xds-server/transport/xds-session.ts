@@ -4,7 +4,9 @@
  *
  * - the first request's node is kept for the stream (rule 1);
  * - at most one unacknowledged response per type, and types go out in make-before-break order
- *   CDS → EDS → LDS → RDS: a type waits while an earlier type has a response in flight (rules 4, 9);
+ *   CDS → EDS → LDS → RDS: a type waits while an earlier type has a response in flight (rules 4, 9),
+ *   except a new cluster's endpoints behind CDS: Envoy ACKs a CDS response only once the clusters
+ *   it added have their endpoints, and it subscribes to those only after taking the clusters;
  * - removed clusters (and their endpoints) stay until LDS and RDS are settled, so a route never
  *   names a cluster the client has already dropped; then a final CDS removes them (rule 9);
  * - a CDS (LDS) response re-sends every subscribed EDS (RDS) resource, because the client re-warms
@@ -232,7 +234,12 @@ export abstract class XdsSession<Plan> {
       const st = this.types.get(typeUrl);
       if (!st?.requested) continue;
       if (warming && REFERRING_TYPES.includes(typeUrl)) inFlight = true;
-      if (!inFlight && !st.pending) {
+      // Endpoints the client asks for and was never sent do not wait for a CDS ACK: Envoy holds
+      // that ACK until the clusters it added have warmed, that is until their endpoints arrived
+      // (it asks for them only once it has the clusters, so they still follow CDS). Waiting would
+      // stall both until Envoy's initial_fetch_timeout.
+      const blocked = inFlight && !(typeUrl === TYPE_URL.endpoint && st.awaitsUnsentName(view));
+      if (!blocked && !st.pending) {
         const plan = this.plan(st, view, retain && RETAINED_TYPES.includes(typeUrl));
         if (plan) this.commit(st, view, plan);
       }

@@ -59,6 +59,26 @@ describe('make before break (CDS → EDS → LDS → RDS, then stale cluster rem
     await s.expectNone(150);
   });
 
+  it('sends a new cluster\'s endpoints before its CDS response is ACKed, as Envoy requires', async () => {
+    // Envoy 1.40 (test/e2e/envoy-traffic.test.ts) subscribes to a new cluster's endpoints right
+    // away but holds the CDS ACK until the cluster has warmed, that is until those endpoints came.
+    const s = h.client.sotw();
+    const last = await connectLikeEnvoy(s);
+    h.cache.publish('envoy', renderedSet(cluster('b'), clusterLoadAssignment('b'), listener('L', 'R'), routeConfiguration('R', 'b')));
+    const cds = await s.next();
+    assert.equal(short(cds), 'Cluster');
+    s.send({ type_url: TYPE_URL.endpoint, resource_names: ['a', 'b'], response_nonce: last.get(TYPE_URL.endpoint)!.nonce });
+    const eds = await s.next();
+    assert.equal(short(eds), 'ClusterLoadAssignment', 'endpoints go out while CDS is unacknowledged');
+    assert.deepEqual(names(eds), ['b']);
+    s.ack(eds, ['a', 'b']);
+    await s.expectNone(100).catch(() => assert.fail('the route must wait for the CDS ACK'));
+    s.ack(cds);
+    const rds = await s.next();
+    assert.equal(short(rds), 'RouteConfiguration');
+    assert.equal(rds.resources[0].message.virtual_hosts[0].routes[0].route.cluster, 'b');
+  });
+
   it('keeps the stale cluster while the route change is NACKed', async () => {
     const s = h.client.sotw();
     const last = await connectLikeEnvoy(s);
