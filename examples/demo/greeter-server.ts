@@ -27,6 +27,8 @@ export class BackendServer {
   hits = 0;
   private server = new grpc.Server();
   port = 0;
+  /** Loopback address it listens on (127.0.0.0/8: tests give backends distinct addresses). */
+  host = '127.0.0.1';
 
   constructor(readonly id: string) {
     const unary = (reply: () => Buffer) => (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -59,15 +61,16 @@ export class BackendServer {
     this.server.addService({ Check: method(HEALTH_METHOD) } as grpc.ServiceDefinition, { Check: unary(() => SERVING) });
   }
 
-  async start(port = 0): Promise<number> {
+  async start(port = 0, host = '127.0.0.1'): Promise<number> {
+    this.host = host;
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
     return this.port;
   }
 
   get endpoint(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.host}:${this.port}`;
   }
 
   async stop(): Promise<void> {
