@@ -1,10 +1,10 @@
 /** Counting where RPCs went, shared by every kind of test client (proxyless gRPC, through Envoy). */
 import type * as grpc from '@grpc/grpc-js';
 
-/** One RPC's outcome: the id of the backend that answered, or the gRPC error code. */
+/** One call's outcome: the id of the backend that answered, or the error (gRPC or HTTP status code). */
 export interface CallResult {
   backend?: string;
-  code?: grpc.status;
+  code?: grpc.status | number;
   details?: string;
 }
 

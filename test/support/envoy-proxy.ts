@@ -133,8 +133,13 @@ export class EnvoyProxy {
     return (all.cluster_statuses ?? []).map((c: { name: string }) => c.name);
   }
 
+  /** /config_dump, with endpoint assignments (include_eds). */
   async configDump(): Promise<any> {
-    return JSON.parse(await this.admin('/config_dump'));
+    return JSON.parse(await this.admin('/config_dump?include_eds'));
+  }
+
+  async dynamicResources(): Promise<DumpedResource[]> {
+    return dumpedResources(await this.configDump());
   }
 
   /** Counters and gauges whose name matches `filter` (a regex, Envoy-side). */
@@ -176,4 +181,24 @@ async function waitForAdminPort(file: string, timeoutMs: number): Promise<number
     return port > 0;
   }, timeoutMs, 50, 'envoy admin address');
   return port;
+}
+
+/** One dynamic resource in Envoy's /config_dump: its xDS type, name and the version Envoy applied. */
+export interface DumpedResource {
+  type: 'lds' | 'cds' | 'rds' | 'eds';
+  name: string;
+  version: string;
+}
+
+/** Every dynamic listener, cluster, route configuration and (with include_eds) endpoint assignment. */
+export function dumpedResources(dump: any): DumpedResource[] {
+  const out: DumpedResource[] = [];
+  for (const c of dump.configs ?? []) {
+    const kind = String(c['@type']).split('.').at(-1);
+    if (kind === 'ListenersConfigDump') for (const l of c.dynamic_listeners ?? []) if (l.active_state) out.push({ type: 'lds', name: l.name, version: l.active_state.version_info });
+    if (kind === 'ClustersConfigDump') for (const x of c.dynamic_active_clusters ?? []) out.push({ type: 'cds', name: x.cluster.name, version: x.version_info });
+    if (kind === 'RoutesConfigDump') for (const r of c.dynamic_route_configs ?? []) out.push({ type: 'rds', name: r.route_config.name, version: r.version_info });
+    if (kind === 'EndpointsConfigDump') for (const e of c.dynamic_endpoint_configs ?? []) out.push({ type: 'eds', name: e.endpoint_config.cluster_name, version: e.version_info });
+  }
+  return out;
 }
