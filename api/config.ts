@@ -53,6 +53,8 @@ export interface EndpointSpec {
   locality?: Locality;
   /** Static weight (≥ 1). The scorer's weights replace it; a WeightOverride beats both. */
   weight?: number;
+  /** EDS priority, 0 (default) preferred; failover moves traffic to higher numbers. */
+  priority?: number;
   metadata?: Record<string, string>;
   /** Optional DNS name clients outside the mesh can use for this endpoint. */
   hostname?: string;

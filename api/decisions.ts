@@ -1,7 +1,13 @@
 /**
- * Decide-stage outputs: plain data the scorer (and later mirror/scaffold) produce and the translate
- * stage renders. No Envoy shapes here.
+ * Decide-stage outputs: plain data that decide-stage modules (the scorer now; mirror, failover,
+ * scaffolding and the sandbox later) produce and the model stage merges with config (DESIGN §2).
+ * No Envoy shapes here.
+ *
+ * Decisions are a record of independently owned slices: each producer owns exactly one slice,
+ * named after it, and replaces only that slice (through a `SlicePublisher`), so a second producer
+ * never overwrites the first. The model (xds-server/model) is the one place that merges them.
  */
+import type { LbPolicy, Locality, Protocol } from './config.ts';
 
 /**
  * Weights the scorer computed for one service's endpoints, keyed by `endpointKey` ("address:port").
@@ -18,18 +24,91 @@ export interface ServiceWeights {
   readonly computedAt: number;
 }
 
-export interface Decisions {
-  /** Keyed by service name. */
+/** Health an endpoint is served with: `draining` finishes existing requests, `unhealthy` gets none. */
+export type EndpointHealth = 'serving' | 'draining' | 'unhealthy';
+
+/**
+ * A producer's word on one endpoint of a service (failover priorities, health it has evidence of).
+ * Fields left out keep what config (or an earlier rule) says. `expiresAt` (Unix ms) bounds it in
+ * time: the model ignores it afterwards and reports the instant in `nextChangeAt`.
+ */
+export interface EndpointDecision {
+  readonly service: string;
+  /** "address:port" */
+  readonly endpoint: string;
+  readonly priority?: number;
+  readonly health?: EndpointHealth;
+  readonly expiresAt?: number;
+}
+
+/** One endpoint of a decided cluster. */
+export interface DecidedEndpoint {
+  readonly address: string;
+  readonly port: number;
+  readonly weight?: number;
+  readonly priority?: number;
+  readonly locality?: Locality;
+}
+
+/**
+ * A cluster no Service document declares: a shadow copy, a scaffolded cluster, a sandbox's
+ * cluster. `audience` limits it to node groups carrying every one of these labels (a sandbox's
+ * sidecars, the callers a scaffold is for); absent = every group. `expiresAt` (Unix ms) is its
+ * time-to-live.
+ */
+export interface ClusterDecision {
+  readonly name: string;
+  readonly protocol: Protocol;
+  readonly lbPolicy?: LbPolicy;
+  readonly endpoints: readonly DecidedEndpoint[];
+  /** The Service this cluster was derived from, if any (for error messages and reports). */
+  readonly derivedFrom?: string;
+  readonly audience?: Readonly<Record<string, string>>;
+  readonly expiresAt?: number;
+}
+
+/**
+ * Copy a share of the traffic that route rules send to `service` to the cluster `target`
+ * (Envoy `request_mirror_policies`). `percent` in [0, 100] at millionth-of-a-percent resolution;
+ * `runtimeKey` lets operators change it in Envoy's runtime.
+ */
+export interface MirrorDecision {
+  readonly service: string;
+  readonly target: string;
+  readonly percent: number;
+  readonly runtimeKey?: string;
+  readonly traceSampled?: boolean;
+  readonly expiresAt?: number;
+}
+
+/** Everything one producer decided. Every part is optional; absent = no opinion. */
+export interface DecisionSlice {
+  /** Per service name. */
+  readonly weights?: ReadonlyMap<string, ServiceWeights>;
+  readonly endpoints?: readonly EndpointDecision[];
+  readonly clusters?: readonly ClusterDecision[];
+  readonly mirrors?: readonly MirrorDecision[];
+}
+
+/** The scorer's slice: weights only, always present. */
+export interface WeightsSlice extends DecisionSlice {
   readonly weights: ReadonlyMap<string, ServiceWeights>;
 }
 
-export const NO_DECISIONS: Decisions = { weights: new Map() };
+/** All current slices, keyed by their owner (a module name such as "scorer"). */
+export type Decisions = ReadonlyMap<string, DecisionSlice>;
 
-/** The final weight of one endpoint after overrides, as rendered into EDS. */
-export interface EffectiveEndpoint {
-  readonly address: string;
-  readonly port: number;
-  /** ≥ 1 when serving; ignored when `draining`. */
-  readonly weight: number;
-  readonly draining: boolean;
+export const NO_DECISIONS: Decisions = new Map();
+
+/** Owner of the scorer's weights slice. */
+export const SCORER_SLICE = 'scorer';
+
+/**
+ * The narrow interface a producer publishes through: it replaces (or clears) its own slice and
+ * nothing else. Obtained from the root, one per owner.
+ */
+export interface SlicePublisher {
+  readonly owner: string;
+  publish(slice: DecisionSlice): void;
+  clear(): void;
 }

@@ -1,5 +1,5 @@
 /** Whether two weight sets would render the same EDS (computedAt and model version ignored). */
-import type { Decisions, ServiceWeights } from '../../api/decisions.ts';
+import type { WeightsSlice, ServiceWeights } from '../../api/decisions.ts';
 
 export function sameWeights(a: ServiceWeights | undefined, b: ServiceWeights | undefined): boolean {
   if (!a || !b) return a === b;
@@ -8,8 +8,11 @@ export function sameWeights(a: ServiceWeights | undefined, b: ServiceWeights | u
   return true;
 }
 
-export function sameDecisions(a: Decisions, b: Decisions): boolean {
-  if (a.weights.size !== b.weights.size) return false;
-  for (const [service, w] of a.weights) if (!sameWeights(w, b.weights.get(service))) return false;
+/** Whether two scorer slices carry the same weights for the same services. */
+export function sameDecisions(a: WeightsSlice, b: WeightsSlice): boolean {
+  const x = a.weights;
+  const y = b.weights;
+  if (x.size !== y.size) return false;
+  for (const [service, w] of x) if (!sameWeights(w, y.get(service))) return false;
   return true;
 }

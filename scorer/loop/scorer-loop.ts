@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MeshConfig } from '../../api/config.ts';
-import { NO_DECISIONS, type Decisions, type ServiceWeights } from '../../api/decisions.ts';
+import type { WeightsSlice, ServiceWeights } from '../../api/decisions.ts';
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster } from '../forecast/types.ts';
 import { scorerMetrics } from '../metrics.ts';
@@ -38,8 +38,11 @@ export interface ScorerLoopOptions {
   readonly fallback: Forecaster;
   /** Shared state; default: a MemoryScoreStore (single replica). */
   readonly store?: ScoreStore;
-  /** Called with the full Decisions whenever any service's weights change. */
-  readonly onDecisions: (decisions: Decisions) => void;
+  /**
+   * Called with the scorer's whole decision slice (its weights) whenever any service's weights
+   * change; the root publishes it as the "scorer" slice.
+   */
+  readonly onDecisions: (slice: WeightsSlice) => void;
   /** Unix ms. Default Date.now. */
   readonly now?: () => number;
   /** Default Math.random. */
@@ -104,7 +107,7 @@ export class ScorerLoop {
   private refreshTicks: number;
   private readonly retrainer: RetrainController | undefined;
 
-  private decisions: Decisions = NO_DECISIONS;
+  private decisions: WeightsSlice = { weights: new Map() };
   /** What this replica last stored (leader) or read (follower), per service. */
   private known = new Map<string, ServiceRecord>();
   private shares = new Map<string, ReadonlyMap<string, number>>();
@@ -208,8 +211,8 @@ export class ScorerLoop {
     return run;
   }
 
-  /** The Decisions last emitted. */
-  current(): Decisions {
+  /** The slice last emitted. */
+  current(): WeightsSlice {
     return this.decisions;
   }
 
@@ -362,7 +365,7 @@ export class ScorerLoop {
       const r = this.known.get(service);
       if (r) weights.set(service, r.weights);
     }
-    const next: Decisions = { weights };
+    const next: WeightsSlice = { weights };
     if (sameDecisions(next, this.decisions)) return;
     this.decisions = next;
     this.o.onDecisions(next);

@@ -1,29 +1,21 @@
 /**
- * Picks one endpoint of a service for the smart endpoint API. Candidates are the effective
- * endpoints (scorer weights with WeightOverrides applied by scorer/overrides.ts; drained ones
- * excluded), narrowed to the client's network when any candidate is in it. The draw is random
+ * Picks one endpoint of a service for the smart endpoint API. Candidates are the serving
+ * endpoints of the mesh model (scorer weights with WeightOverrides and decisions applied;
+ * drained ones excluded; only the most preferred priority that has any), narrowed to the client's network when any candidate is in it. The draw is random
  * with probability ∝ weight^(1 + confidence): with no forecast confidence it follows the weights
  * exactly (the exploration they already contain included); the more confident the forecast, the
  * more the draw favours the best endpoints.
  */
-import { endpointKey, type EndpointSpec, type MeshConfig } from '../../api/config.ts';
-import type { Decisions } from '../../api/decisions.ts';
-import { effectiveEndpoints } from '../overrides.ts';
+import type { MeshModel, ModelEndpoint } from '../../api/mesh-model.ts';
 import type { Rng } from '../score/types.ts';
 import { SelectError } from './select-error.ts';
 
-export interface SelectionState {
-  readonly config: MeshConfig;
-  readonly decisions: Decisions;
-}
-
 export interface EndpointSelectorOptions {
-  /** The live config and decisions (e.g. from the lead's pipeline or ScorerLoop.current()). */
-  readonly state: () => SelectionState;
+  /** The live mesh model (the root's). */
+  readonly model: () => MeshModel;
   /** Mean forecast confidence of a service, 0..1 (ScorerLoop.confidence); omitted = 0. */
   readonly confidence?: (service: string) => number | undefined;
   readonly rng?: Rng;
-  readonly now?: () => number;
 }
 
 export interface SelectedEndpoint {
@@ -38,29 +30,28 @@ export interface SelectedEndpoint {
 
 const NETWORK_KEYS = ['network', 'topology.istio.io/network'];
 
-function networkOf(e: EndpointSpec): string | undefined {
+function networkOf(e: ModelEndpoint): string | undefined {
   for (const k of NETWORK_KEYS) if (e.metadata?.[k]) return e.metadata[k];
   return undefined;
 }
 
 export class EndpointSelector {
   private readonly rng: Rng;
-  private readonly now: () => number;
 
   constructor(private readonly o: EndpointSelectorOptions) {
     this.rng = o.rng ?? Math.random;
-    this.now = o.now ?? Date.now;
   }
 
   select(service: string, clientNetwork = ''): SelectedEndpoint {
     if (!service) throw new SelectError('SELECT_INVALID_ARGUMENT', 'name the service to select an endpoint of');
-    const { config, decisions } = this.o.state();
-    const doc = config.services.get(service);
-    if (!doc) throw new SelectError('SELECT_NOT_FOUND', `no Service named "${service}" is configured`);
-    const specs = new Map(doc.spec.endpoints.map((e) => [endpointKey(e), e]));
-    const serving = effectiveEndpoints(config, doc, decisions, this.now()).filter((e) => !e.draining);
-    if (serving.length === 0) throw new SelectError('SELECT_UNAVAILABLE', `every endpoint of "${service}" is drained; try again later`);
-    const local = clientNetwork ? serving.filter((e) => networkOf(specs.get(endpointKey(e))!) === clientNetwork) : [];
+    const model = this.o.model();
+    const cluster = model.config.services.has(service) ? model.clusters.get(service) : undefined;
+    if (!cluster) throw new SelectError('SELECT_NOT_FOUND', `no Service named "${service}" is configured`);
+    const all = cluster.endpoints.filter((e) => e.health === 'serving');
+    if (all.length === 0) throw new SelectError('SELECT_UNAVAILABLE', `every endpoint of "${service}" is drained; try again later`);
+    const preferred = Math.min(...all.map((e) => e.priority));
+    const serving = all.filter((e) => e.priority === preferred);
+    const local = clientNetwork ? serving.filter((e) => networkOf(e) === clientNetwork) : [];
     const candidates = local.length > 0 ? local : serving;
 
     const exponent = 1 + Math.min(1, Math.max(0, this.o.confidence?.(service) ?? 0));
@@ -78,10 +69,10 @@ export class EndpointSelector {
     return {
       address: e.address,
       port: e.port,
-      dnsName: specs.get(endpointKey(e))!.hostname ?? '',
+      dnsName: e.hostname ?? '',
       weight: e.weight,
       totalWeight: candidates.reduce((a, c) => a + c.weight, 0),
-      modelVersion: decisions.weights.get(service)?.modelVersion ?? '',
+      modelVersion: cluster.modelVersion ?? '',
     };
   }
 }

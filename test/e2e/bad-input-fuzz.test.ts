@@ -13,7 +13,9 @@ import { TYPE_URL, type TypeUrl } from '../../xds-server/envoy/type-urls.ts';
 import { silentLogger } from '../../xds-server/log.ts';
 import { ConfigState } from '../../xds-server/pipeline/config-state.ts';
 import { Publisher } from '../../xds-server/pipeline/publisher.ts';
-import { translate, type ClientFlavor, type Snapshot } from '../../xds-server/translate/index.ts';
+import { translate, type RenderTarget } from '../../xds-server/translate/index.ts';
+import { buildMeshModel } from '../../xds-server/model/build-mesh-model.ts';
+import type { MeshModel } from '../../api/mesh-model.ts';
 import { formatIssue, validateResources } from '../../xds-server/validate/index.ts';
 import { cacheFingerprint, decodedSet, namesByType } from '../support/cache-contents.ts';
 import { configEdit, DEMO_YAML, type ConfigEdit } from '../support/config-mutations.ts';
@@ -23,10 +25,10 @@ import { nodeMessage, RawXdsClient, type SotwStream, type TestNode } from '../su
 const RUNS = 1000;
 const SEED = 0x5eed_bad;
 const FILE = 'mesh.yaml';
-const GROUPS: ReadonlyMap<string, ClientFlavor> = new Map([
-  ['envoy', 'envoy'],
-  ['grpc', 'grpc'],
-]);
+const GROUPS: readonly RenderTarget[] = [
+  { group: 'envoy', flavor: 'envoy', labels: {} },
+  { group: 'grpc', flavor: 'grpc', labels: {} },
+];
 
 /** The pipeline of one Prescient without its transport, serving the demo mesh. */
 class Pipeline {
@@ -41,8 +43,8 @@ class Pipeline {
     assert.equal(refused, 0, 'the demo mesh itself must publish');
   }
 
-  snapshot(): Snapshot {
-    return { config: this.state.config, decisions: NO_DECISIONS, now: this.clock };
+  snapshot(): MeshModel {
+    return buildMeshModel(this.state.config, NO_DECISIONS, this.clock);
   }
 
   tick(): number {
@@ -51,9 +53,9 @@ class Pipeline {
 }
 
 /** Issues of a group's rendering, by the same translate + validate the publisher runs. */
-function expectedIssues(snapshot: Snapshot): Map<string, string[]> {
+function expectedIssues(snapshot: MeshModel): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [group, flavor] of GROUPS) out.set(group, validateResources(translate(snapshot, flavor)).map(formatIssue));
+  for (const target of GROUPS) out.set(target.group, validateResources(translate(snapshot, target)).map(formatIssue));
   return out;
 }
 
@@ -96,9 +98,10 @@ function step(p: Pipeline, edit: ConfigEdit, tally: Tally): void {
     const refusedGroups = [...expected].filter(([, issues]) => issues.length > 0).map(([g]) => g);
     assert.equal(outcome.refused, refusedGroups.length);
     const after = cacheFingerprint(p.cache);
-    for (const [group, flavor] of GROUPS) {
+    for (const target of GROUPS) {
+      const group = target.group;
       if (refusedGroups.includes(group)) assert.equal(after.get(group), before.get(group), `${group}: a set failing validation must not be published`);
-      else assert.deepEqual(namesByType(p.cache.view(group)!), namesByType(translate(snapshot, flavor)), `${group}: a valid set is published whole`);
+      else assert.deepEqual(namesByType(p.cache.view(group)!), namesByType(translate(snapshot, target)), `${group}: a valid set is published whole`);
     }
     if (refusedGroups.length > 0) {
       const failure = p.publisher.status().lastFailure;
@@ -149,7 +152,7 @@ type Verdict = 'loader' | 'validation' | 'good';
 function verdictOf(edit: ConfigEdit): Verdict {
   const result = parseConfigText(edit.text, FILE);
   if (!result.ok) return 'loader';
-  const snapshot: Snapshot = { config: result.config, decisions: NO_DECISIONS, now: 0 };
+  const snapshot = buildMeshModel(result.config, NO_DECISIONS, 0);
   return [...expectedIssues(snapshot).values()].every((issues) => issues.length > 0) ? 'validation' : 'good';
 }
 

@@ -4,7 +4,7 @@
  * at the clients.
  */
 import assert from 'node:assert/strict';
-import type { Decisions } from '../../api/decisions.ts';
+import { SCORER_SLICE, type Decisions } from '../../api/decisions.ts';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { RedisServer } from '../support/redis-server.ts';
@@ -16,12 +16,12 @@ import { scoredMesh } from '../support/meshes.ts';
 const LEASE_TTL_MS = 2000;
 
 function weightsOf(d: Decisions): string {
-  const w = d.weights.get('scored')?.weights;
+  const w = d.get(SCORER_SLICE)?.weights?.get('scored')?.weights;
   return w ? JSON.stringify([...w].sort()) : '';
 }
 
 function share(d: Decisions, endpoint: string): number {
-  const w = d.weights.get('scored')?.weights;
+  const w = d.get(SCORER_SLICE)?.weights?.get('scored')?.weights;
   if (!w) return NaN;
   const total = [...w.values()].reduce((a, b) => a + b, 0);
   return (w.get(endpoint) ?? 0) / total;

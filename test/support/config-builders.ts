@@ -20,7 +20,9 @@ import {
   type WeightOverrideDocument,
   type WeightOverrideSpec,
 } from '../../api/config.ts';
-import type { Decisions } from '../../api/decisions.ts';
+import { NO_DECISIONS, SCORER_SLICE, type Decisions } from '../../api/decisions.ts';
+import { buildMeshModel } from '../../xds-server/model/build-mesh-model.ts';
+import { translate, type ClientFlavor, type RenderedSet } from '../../xds-server/translate/index.ts';
 
 export const FIXTURE_FILE = 'mesh.yaml';
 
@@ -85,11 +87,17 @@ export function meshConfig(...docs: AnyDocument[]): MeshConfig {
 
 /** Scorer decisions: service → endpoint key ("address:port") → weight. */
 export function decisions(weights: Record<string, Record<string, number>> = {}, computedAt = 0): Decisions {
-  return {
+  const slice = {
     weights: new Map(
       Object.entries(weights).map(([service, w]) => [service, { service, weights: new Map(Object.entries(w)), computedAt }]),
     ),
   };
+  return new Map([[SCORER_SLICE, slice]]);
+}
+
+/** What translate renders for a plain group of `flavor` from this config and these decisions. */
+export function renderMesh(config: MeshConfig, flavor: ClientFlavor, d: Decisions = NO_DECISIONS, now = 0): RenderedSet {
+  return translate(buildMeshModel(config, d, now), { group: flavor, flavor, labels: {} });
 }
 
 /**

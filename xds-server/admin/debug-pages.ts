@@ -17,6 +17,8 @@ export interface DebugSources {
   config: () => unknown;
   scorer: () => unknown;
   weights: () => unknown;
+  /** Every module's status, by module name. */
+  modules: () => unknown;
 }
 
 export function mountDebugPages(admin: AdminServer, s: DebugSources): void {
@@ -33,6 +35,7 @@ export function mountDebugPages(admin: AdminServer, s: DebugSources): void {
   admin.get('/debug/config', () => s.config());
   admin.get('/debug/scorer', () => s.scorer() ?? { enabled: false });
   admin.get('/debug/weights', () => ({ services: s.weights() }));
+  admin.get('/debug/modules', () => ({ modules: s.modules() }));
   admin.get('/debug/config_dump', () => configDump(s.cache));
 }
 

@@ -8,7 +8,7 @@
  * every given criterion matches, else the flavor name.
  */
 import { RE2JS } from 're2js';
-import type { ClientFlavor } from '../translate/types.ts';
+import type { ClientFlavor, RenderTarget } from '../translate/types.ts';
 
 /** The parts of an `envoy.config.core.v3.Node` that grouping looks at; metadata as plain JSON. */
 export interface NodeIdentity {
@@ -32,12 +32,17 @@ export interface NodeGroupSelector {
   cluster?: string;
   /** Node metadata keys that must equal these string values. */
   metadata?: Record<string, string>;
+  /**
+   * Labels the group's rendering target carries: decided clusters with an audience (a sandbox's
+   * cluster, a caller-specific scaffold) are rendered only for groups whose labels match.
+   */
+  labels?: Record<string, string>;
 }
 
-export interface NodePlacement {
-  group: string;
-  flavor: ClientFlavor;
-}
+/** Where a node is served from: its group, and the target that group is rendered for. */
+export type NodePlacement = RenderTarget;
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 export const CLIENT_FLAVOR_METADATA_KEY = 'PRESCIENT_CLIENT';
 
@@ -67,11 +72,12 @@ export class NodeGroupResolver {
   resolve(node: NodeIdentity): NodePlacement {
     const detected = detectFlavor(node);
     const selector = this.selectors.find((s) => matches(s, node));
-    if (!selector) return { group: detected, flavor: detected };
-    if (selector.flavor) return { group: selector.group, flavor: selector.flavor };
+    if (!selector) return { group: detected, flavor: detected, labels: NO_LABELS };
+    const labels = selector.labels ?? NO_LABELS;
+    if (selector.flavor) return { group: selector.group, flavor: selector.flavor, labels };
     // One view is rendered for one flavor, so Envoy and gRPC clients of a flavorless selector
     // land in sibling groups.
-    return { group: `${selector.group}:${detected}`, flavor: detected };
+    return { group: `${selector.group}:${detected}`, flavor: detected, labels };
   }
 }
 

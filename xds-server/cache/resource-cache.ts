@@ -1,14 +1,12 @@
 /**
  * The versioned resource cache: one immutable view per node group, each resource encoded once per
  * content version and shared by every stream and every group that rendered identical content.
- * Knows nothing of gRPC (DESIGN §2).
- *
- * Demand: a stream whose group has no view yet calls `demand(group, flavor)`; the cache fires the
- * injected `onDemand` hook once per group so the pipeline renders and publishes it, and the stream
- * receives the first view through its watcher.
+ * Knows nothing of gRPC (DESIGN §2), nor of how a group is rendered: a stream whose group has no
+ * view yet waits for the first publish through its watcher (the pipeline's render targets see to
+ * it that one comes).
  */
 import type { TypeUrl } from '../envoy/type-urls.ts';
-import type { ClientFlavor, RenderedResource, RenderedSet } from '../translate/types.ts';
+import type { RenderedResource, RenderedSet } from '../translate/types.ts';
 import type { EncodedResource, GroupChange, GroupView, Unsubscribe } from './types.ts';
 import { ImmutableGroupView } from './group-view.ts';
 import { diffViews } from './group-change.ts';
@@ -16,12 +14,9 @@ import { ResourceInterner } from './resource-interner.ts';
 import { buildEncodedResource, encodeMessage } from './encode-resource.ts';
 import { hashBytes } from './content-hash.ts';
 
-export type DemandHandler = (group: string, flavor: ClientFlavor) => void;
 export type ChangeListener = (change: GroupChange) => void;
 
 export interface ResourceCacheOptions {
-  /** Called once per group that a stream needs and that has never been published. */
-  onDemand?: DemandHandler;
   /** Where exceptions thrown by watchers go; every watcher is still notified. Default: rethrow after all. */
   onWatcherError?: (err: unknown) => void;
 }
@@ -29,23 +24,14 @@ export interface ResourceCacheOptions {
 export class ResourceCache {
   private readonly views = new Map<string, ImmutableGroupView>();
   private readonly watchers = new Map<string, Set<ChangeListener>>();
-  private readonly demanded = new Map<string, ClientFlavor>();
   private readonly interner = new ResourceInterner();
   /**
    * Rendered resource objects are immutable once published, so an object seen before maps to its
    * encoding without encoding again (translate may reuse unchanged objects between pushes).
    */
   private readonly memo = new WeakMap<RenderedResource, EncodedResource>();
-  private onDemand: DemandHandler | undefined;
 
-  constructor(private readonly options: ResourceCacheOptions = {}) {
-    this.onDemand = options.onDemand;
-  }
-
-  /** Installs the demand hook when the pipeline is created after the cache. */
-  setDemandHandler(handler: DemandHandler): void {
-    this.onDemand = handler;
-  }
+  constructor(private readonly options: ResourceCacheOptions = {}) {}
 
   view(group: string): GroupView | undefined {
     return this.views.get(group);
@@ -54,18 +40,6 @@ export class ResourceCache {
   /** Groups with a published view. */
   groups(): string[] {
     return [...this.views.keys()];
-  }
-
-  /** Groups some stream has asked for, with the flavor to render them for. */
-  demandedGroups(): ReadonlyMap<string, ClientFlavor> {
-    return this.demanded;
-  }
-
-  /** Records that a stream needs `group`; fires onDemand the first time for an unpublished group. */
-  demand(group: string, flavor: ClientFlavor): void {
-    if (this.demanded.has(group)) return;
-    this.demanded.set(group, flavor);
-    if (!this.views.has(group)) this.onDemand?.(group, flavor);
   }
 
   watch(group: string, listener: ChangeListener): Unsubscribe {

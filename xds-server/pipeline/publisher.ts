@@ -1,5 +1,7 @@
 /**
- * The translate → validate → publish step for every node group that has clients. A rendered set
+ * The translate → validate → publish step for every node group that has clients. Groups whose
+ * targets have the same render key (flavor and labels) share one rendering and its validation:
+ * it is rendered once per push and published to each of them. A rendered set
  * that fails validation is never published: the group keeps serving its previous resources and
  * the issues (naming the config document and path that caused them) are kept for /debug/config.
  * A snapshot that translate cannot render at all (it throws) is refused the same way, so one bad
@@ -7,8 +9,8 @@
  */
 import type { Logger } from '../log.ts';
 import { xdsMetrics } from '../metrics.ts';
-import type { ClientFlavor, RenderedSet, Snapshot } from '../translate/types.ts';
-import { translate } from '../translate/index.ts';
+import type { MeshModel } from '../../api/mesh-model.ts';
+import { renderKey, translate, type RenderedSet, type RenderTarget } from '../translate/index.ts';
 import { formatIssue, type ValidationIssue } from '../validate/index.ts';
 import { RenderingMemo } from './rendering-memo.ts';
 
@@ -38,6 +40,7 @@ interface Rendering {
 export class Publisher {
   private lastFailure: PublishFailure | undefined;
   private published = 0;
+  private renderings = 0;
   private readonly memo = new RenderingMemo();
 
   constructor(
@@ -46,10 +49,34 @@ export class Publisher {
   ) {}
 
   /** Renders and publishes one group; returns false when validation refused the set. */
-  publishGroup(group: string, flavor: ClientFlavor, snapshot: Snapshot): boolean {
-    const { set, issues, messages } = this.render(group, snapshot, flavor);
+  publishGroup(target: RenderTarget, model: MeshModel): boolean {
+    return this.publishRendering(target.group, this.render(target, model), model.now);
+  }
+
+  /**
+   * Renders every target some client has asked for from one model: once per render key, then
+   * published to every group with that key.
+   */
+  publishAll(targets: Iterable<RenderTarget>, model: MeshModel): { published: number; refused: number } {
+    const end = xdsMetrics.pushSeconds.startTimer();
+    const shared = new Map<string, Rendering>();
+    let published = 0;
+    let refused = 0;
+    for (const target of targets) {
+      const key = renderKey(target);
+      let rendering = shared.get(key);
+      if (!rendering) shared.set(key, (rendering = this.render(target, model)));
+      if (this.publishRendering(target.group, rendering, model.now)) published++;
+      else refused++;
+    }
+    if (refused === 0) this.lastFailure = undefined;
+    end();
+    return { published, refused };
+  }
+
+  private publishRendering(group: string, { set, issues, messages }: Rendering, at: number): boolean {
     if (!set || messages.length > 0) {
-      this.lastFailure = { group, at: snapshot.now, issues, messages };
+      this.lastFailure = { group, at, issues, messages };
       xdsMetrics.publishRejected.inc();
       this.logger.error({ group, issues: messages.slice(0, 20), count: messages.length }, 'rendered resources failed validation; previous resources keep serving');
       return false;
@@ -59,32 +86,20 @@ export class Publisher {
     return true;
   }
 
-  /** Renders every group some client has asked for from one snapshot. */
-  publishAll(groups: ReadonlyMap<string, ClientFlavor>, snapshot: Snapshot): { published: number; refused: number } {
-    const end = xdsMetrics.pushSeconds.startTimer();
-    let published = 0;
-    let refused = 0;
-    for (const [group, flavor] of groups) {
-      if (this.publishGroup(group, flavor, snapshot)) published++;
-      else refused++;
-    }
-    if (refused === 0) this.lastFailure = undefined;
-    end();
-    return { published, refused };
-  }
-
-  /** Resources unchanged since the group's last rendering are neither validated nor encoded again. */
-  private render(group: string, snapshot: Snapshot, flavor: ClientFlavor): Rendering {
+  /** Resources unchanged since the key's last rendering are neither validated nor encoded again. */
+  private render(target: RenderTarget, model: MeshModel): Rendering {
+    this.renderings++;
     try {
-      const set = this.memo.reuse(group, translate(snapshot, flavor));
+      const set = this.memo.reuse(renderKey(target), translate(model, target));
       const issues = this.memo.validate(set);
       return { set, issues, messages: issues.map(formatIssue) };
     } catch (err) {
-      return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
+      return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${target.flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
     }
   }
 
-  status(): { publishes: number; lastFailure?: PublishFailure } {
-    return { publishes: this.published, lastFailure: this.lastFailure };
+  /** `renderings` counts translate runs: fewer than publishes when groups share a render key. */
+  status(): { publishes: number; renderings: number; lastFailure?: PublishFailure } {
+    return { publishes: this.published, renderings: this.renderings, lastFailure: this.lastFailure };
   }
 }

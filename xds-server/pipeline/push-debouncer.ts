@@ -5,6 +5,7 @@
  * overlap: triggers that arrive while a push runs start the next burst, pushed once it ends. A push
  * that throws or rejects is handed to `onError` and does not stop later pushes.
  */
+import type { CancelTimer, Clock } from '../../api/clock.ts';
 import { xdsMetrics } from '../metrics.ts';
 
 export interface DebounceOptions {
@@ -13,6 +14,7 @@ export interface DebounceOptions {
 }
 
 export const DEFAULT_DEBOUNCE: DebounceOptions = { quietMs: 100, maxDelayMs: 1000 };
+
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -25,6 +27,15 @@ export const realTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   now: () => Date.now(),
 };
+
+/** The debouncer's timers on an injected clock (the root's, real or virtual). */
+export function clockTimers(clock: Clock): Timers {
+  return {
+    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimeout: (cancel) => (cancel as CancelTimer)(),
+    now: () => clock.now(),
+  };
+}
 
 /** Without a handler, a failed push becomes a process warning rather than an unhandled rejection. */
 function warnPushFailed(err: unknown): void {

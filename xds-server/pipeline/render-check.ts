@@ -7,6 +7,7 @@
  */
 import { NO_DECISIONS } from '../../api/decisions.ts';
 import { CONFIG_ERROR, type ConfigError, type ConfigLoadResult } from '../config/index.ts';
+import { buildMeshModel } from '../model/build-mesh-model.ts';
 import { translate } from '../translate/index.ts';
 import type { ClientFlavor } from '../translate/types.ts';
 import { validateResources } from '../validate/index.ts';
@@ -16,10 +17,11 @@ const FLAVORS: readonly ClientFlavor[] = ['envoy', 'grpc'];
 export function renderErrors(result: Extract<ConfigLoadResult, { ok: true }>, now: number): ConfigError[] {
   const seen = new Set<string>();
   const errors: ConfigError[] = [];
+  const model = buildMeshModel(result.config, NO_DECISIONS, now);
   for (const flavor of FLAVORS) {
     let issues;
     try {
-      issues = validateResources(translate({ config: result.config, decisions: NO_DECISIONS, now }, flavor));
+      issues = validateResources(translate(model, { group: `render-check:${flavor}`, flavor, labels: {} }));
     } catch (err) {
       errors.push({ code: CONFIG_ERROR.envoy, file: '', documentIndex: -1, path: '', message: `cannot be rendered for ${flavor} clients: ${(err as Error).message}` });
       continue;

@@ -14,14 +14,14 @@ import { checkCrossReferences } from '../validate/cross-references.ts';
 import { validateResource, type ValidationIssue } from '../validate/index.ts';
 
 export class RenderingMemo {
-  /** Per group, the last rendering seen (published or not). */
+  /** Per render key (targets with equal flavor and labels), the last rendering seen. */
   private readonly previous = new Map<string, RenderedSet>();
   /** Rendered objects are immutable, so their issues never change. */
   private readonly issues = new WeakMap<RenderedResource, readonly ValidationIssue[]>();
 
-  /** `set` with every resource equal to the group's previous rendering of it replaced by that object. */
-  reuse(group: string, set: RenderedSet): RenderedSet {
-    const before = this.previous.get(group);
+  /** `set` with every resource equal to the key's previous rendering of it replaced by that object. */
+  reuse(key: string, set: RenderedSet): RenderedSet {
+    const before = this.previous.get(key);
     const out = new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>();
     for (const [typeUrl, resources] of set) {
       const earlier = before?.get(typeUrl);
@@ -32,7 +32,7 @@ export class RenderingMemo {
       }
       out.set(typeUrl, kept);
     }
-    this.previous.set(group, out);
+    this.previous.set(key, out);
     return out;
   }
 

@@ -1,19 +1,21 @@
 /**
  * What every endpoint weighs right now and why: static weight, the scorer's weight, the
- * effective weight after WeightOverrides (what EDS carries) and its share of the service. Feeds
- * /debug/weights and `prescient weights`. Pure.
+ * effective weight after WeightOverrides and decisions (what EDS carries), priority, health and
+ * its share of the service. Feeds /debug/weights and `prescient weights`. Reads the mesh model;
+ * computes nothing of its own. Pure.
  */
-import { endpointKey, type MeshConfig } from '../../api/config.ts';
-import type { Decisions } from '../../api/decisions.ts';
-import { effectiveEndpoints } from '../../scorer/overrides.ts';
+import type { EndpointHealth } from '../../api/decisions.ts';
+import type { MeshModel } from '../../api/mesh-model.ts';
 
 export interface EndpointWeightReport {
   endpoint: string;
   static: number;
   scorer?: number;
   effective: number;
+  priority: number;
+  health: EndpointHealth;
   draining: boolean;
-  /** Share of the service's non-draining weight, 0..1. */
+  /** Share of the service's serving weight, 0..1. */
   share: number;
 }
 
@@ -25,30 +27,26 @@ export interface ServiceWeightReport {
   endpoints: EndpointWeightReport[];
 }
 
-export function weightsReport(config: MeshConfig, decisions: Decisions, now: number): ServiceWeightReport[] {
-  return [...config.services.values()].map((doc) => {
-    const name = doc.metadata.name;
-    const scored = decisions.weights.get(name);
-    const effective = effectiveEndpoints(config, doc, decisions, now);
-    const total = effective.filter((e) => !e.draining).reduce((sum, e) => sum + e.weight, 0);
-    return {
-      service: name,
-      ...(scored?.modelVersion ? { modelVersion: scored.modelVersion } : {}),
-      ...(scored ? { computedAt: new Date(scored.computedAt).toISOString() } : {}),
-      overrides: config.weightOverrides.filter((o) => o.spec.service === name).map((o) => o.metadata.name),
-      endpoints: doc.spec.endpoints.map((spec, i) => {
-        const key = endpointKey(spec);
-        const e = effective[i]!;
-        const fromScorer = scored?.weights.get(key);
-        return {
-          endpoint: key,
-          static: spec.weight ?? 1,
-          ...(fromScorer !== undefined ? { scorer: fromScorer } : {}),
+export function weightsReport(model: MeshModel): ServiceWeightReport[] {
+  return [...model.clusters.values()]
+    .filter((c) => c.origin.source === 'config')
+    .map((c) => {
+      const total = c.endpoints.filter((e) => e.health === 'serving').reduce((sum, e) => sum + e.weight, 0);
+      return {
+        service: c.service,
+        ...(c.modelVersion ? { modelVersion: c.modelVersion } : {}),
+        ...(c.computedAt !== undefined ? { computedAt: new Date(c.computedAt).toISOString() } : {}),
+        overrides: [...c.overrides],
+        endpoints: c.endpoints.map((e) => ({
+          endpoint: e.key,
+          static: e.staticWeight,
+          ...(e.scorerWeight !== undefined ? { scorer: e.scorerWeight } : {}),
           effective: e.weight,
-          draining: e.draining,
-          share: e.draining || total === 0 ? 0 : e.weight / total,
-        };
-      }),
-    };
-  });
+          priority: e.priority,
+          health: e.health,
+          draining: e.health !== 'serving',
+          share: e.health !== 'serving' || total === 0 ? 0 : e.weight / total,
+        })),
+      };
+    });
 }

@@ -1,9 +1,10 @@
 /**
- * CDS: one EDS cluster per Service, fed over ADS, reporting load back to Prescient over LRS
+ * CDS: one EDS cluster per model cluster (Services and decided clusters), fed over ADS, reporting load back to Prescient over LRS
  * (`lrs_server.self`). Envoy additionally gets active health checks and HTTP/2 upstreams for
  * gRPC and h2 services; proxyless gRPC ignores both and speaks HTTP/2 anyway.
  */
-import type { HealthCheckSpec, LbPolicy, OutlierDetectionSpec, ServiceDocument } from '../../api/config.ts';
+import type { HealthCheckSpec, LbPolicy, OutlierDetectionSpec } from '../../api/config.ts';
+import type { ModelCluster } from '../../api/mesh-model.ts';
 import { toProtoDuration } from '../../api/duration.ts';
 import type { Cluster } from '../envoy/generated/envoy/config/cluster/v3/Cluster.ts';
 import type { OutlierDetection } from '../envoy/generated/envoy/config/cluster/v3/OutlierDetection.ts';
@@ -11,8 +12,8 @@ import type { HealthCheck } from '../envoy/generated/envoy/config/core/v3/Health
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { EXTENSION_TYPE_URL, packAny } from './any.ts';
 import { adsConfigSource } from './config-source.ts';
-import { assignmentName, clusterName, HTTP_PROTOCOL_OPTIONS_EXTENSION } from './names.ts';
-import { originOf, type FieldOriginMap } from './origin.ts';
+import { assignmentName, HTTP_PROTOCOL_OPTIONS_EXTENSION } from '../model/names.ts';
+import { originOfModel, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
 import type { ClientFlavor, RenderedResource } from './types.ts';
 
@@ -22,8 +23,8 @@ const GRPC_LB_POLICIES: ReadonlySet<LbPolicy> = new Set(['ROUND_ROBIN', 'RING_HA
 /** Health-check defaults follow Envoy's documentation examples. */
 const HEALTH_CHECK_DEFAULTS = { interval: '10s', timeout: '1s', unhealthyThreshold: 3, healthyThreshold: 2, httpPath: '/healthz' };
 
-export function lbPolicyFor(service: ServiceDocument, flavor: ClientFlavor): LbPolicy {
-  const policy = service.spec.loadBalancing?.policy ?? 'ROUND_ROBIN';
+export function lbPolicyFor(cluster: ModelCluster, flavor: ClientFlavor): LbPolicy {
+  const policy = cluster.lbPolicy;
   return flavor === 'grpc' && !GRPC_LB_POLICIES.has(policy) ? 'ROUND_ROBIN' : policy;
 }
 
@@ -84,21 +85,21 @@ function healthCheck(spec: HealthCheckSpec, http2: boolean): HealthCheck {
   }
 }
 
-function renderCluster(service: ServiceDocument, flavor: ClientFlavor): RenderedResource {
-  const spec = service.spec;
-  const name = clusterName(service.metadata.name);
+function renderCluster(c: ModelCluster, flavor: ClientFlavor): RenderedResource {
+  const name = c.name;
   const origins: FieldOriginMap = new Map();
-  const policy = lbPolicyFor(service, flavor);
+  const policy = lbPolicyFor(c, flavor);
   const cluster: Cluster = {
     name,
     type: 'EDS',
-    eds_cluster_config: { eds_config: adsConfigSource(), service_name: assignmentName(service.metadata.name) },
+    eds_cluster_config: { eds_config: adsConfigSource(), service_name: assignmentName(name) },
     lb_policy: policy,
     lrs_server: { self: {} },
   };
-  if (spec.loadBalancing) origins.set('lb_policy', 'spec.loadBalancing.policy');
+  const doc = c.origin.source === 'config' ? c.origin.document : undefined;
+  if (doc?.kind === 'Service' && doc.spec.loadBalancing) origins.set('lb_policy', 'spec.loadBalancing.policy');
   if (policy === 'RING_HASH') {
-    const ring = spec.loadBalancing?.ringHash;
+    const ring = c.ringHash;
     cluster.ring_hash_lb_config = {
       // gRPC rejects any other hash function.
       hash_function: 'XX_HASH',
@@ -107,19 +108,19 @@ function renderCluster(service: ServiceDocument, flavor: ClientFlavor): Rendered
     };
     if (ring) origins.set('ring_hash_lb_config', 'spec.loadBalancing.ringHash');
   }
-  if (spec.connectTimeout !== undefined) {
-    cluster.connect_timeout = toProtoDuration(spec.connectTimeout);
+  if (c.connectTimeout !== undefined) {
+    cluster.connect_timeout = toProtoDuration(c.connectTimeout);
     origins.set('connect_timeout', 'spec.connectTimeout');
   }
-  if (spec.outlierDetection) {
-    cluster.outlier_detection = outlierDetection(spec.outlierDetection, origins);
+  if (c.outlierDetection) {
+    cluster.outlier_detection = outlierDetection(c.outlierDetection, origins);
     origins.set('outlier_detection', 'spec.outlierDetection');
   }
   if (flavor === 'envoy') {
-    const http2 = spec.protocol === 'grpc' || spec.protocol === 'http2';
-    if (spec.healthChecks?.length) {
-      cluster.health_checks = spec.healthChecks.map((hc) => healthCheck(hc, http2));
-      spec.healthChecks.forEach((_, i) => origins.set(`health_checks[${i}]`, `spec.healthChecks[${i}]`));
+    const http2 = c.protocol === 'grpc' || c.protocol === 'http2';
+    if (c.healthChecks?.length) {
+      cluster.health_checks = c.healthChecks.map((hc) => healthCheck(hc, http2));
+      c.healthChecks.forEach((_, i) => origins.set(`health_checks[${i}]`, `spec.healthChecks[${i}]`));
     }
     if (http2) {
       cluster.typed_extension_protocol_options = {
@@ -130,12 +131,12 @@ function renderCluster(service: ServiceDocument, flavor: ClientFlavor): Rendered
       origins.set('typed_extension_protocol_options', 'spec.protocol');
     }
   }
-  return renderedResource(TYPE_URL.cluster, name, cluster, originOf(service), origins);
+  return renderedResource(TYPE_URL.cluster, name, cluster, originOfModel(c.origin), origins);
 }
 
 export const clusterRenderer: ResourceRenderer = {
   typeUrl: TYPE_URL.cluster,
   render(ctx: TranslateContext): RenderedResource[] {
-    return [...ctx.snapshot.config.services.values()].map((s) => renderCluster(s, ctx.flavor));
+    return ctx.clusters.map((c) => renderCluster(c, ctx.flavor));
   },
 };

@@ -1,17 +1,19 @@
 /**
- * EDS: one ClusterLoadAssignment per Service with the weights the decide stage settled on
- * (static < scorer < WeightOverride, via `effectiveEndpoints`).
+ * EDS: one ClusterLoadAssignment per model cluster with the endpoint state the model settled on
+ * (weight, priority, health).
  *
- * Envoy honours per-endpoint weights, so endpoints are grouped by their real locality and a
- * draining endpoint stays listed as DRAINING (existing requests finish, no new ones arrive).
- * Proxyless gRPC ignores endpoint weights under round robin and drops localities without weight
- * (DESIGN §4.4), so each serving endpoint gets a locality of its own whose weight carries the
- * endpoint's weight; draining endpoints are left out.
+ * Envoy honours per-endpoint weights, so endpoints are grouped by priority and real locality, and
+ * a draining (or unhealthy) endpoint stays listed with that health status (existing requests
+ * finish, no new ones arrive). Proxyless gRPC ignores endpoint weights under round robin and drops
+ * localities without weight (DESIGN §4.4), so each serving endpoint gets a locality of its own
+ * whose weight carries the endpoint's weight; other endpoints are left out.
+ *
+ * Priorities are renumbered 0..N-1 in order over the endpoints listed: gRPC refuses gaps, and a
+ * gap would leave Envoy an empty priority level.
  */
-import { endpointKey, type EndpointSpec, type Locality, type ServiceDocument } from '../../api/config.ts';
-import type { EffectiveEndpoint } from '../../api/decisions.ts';
+import type { Locality } from '../../api/config.ts';
 import { endpointLocality } from '../../api/locality.ts';
-import { effectiveEndpoints } from '../../scorer/overrides.ts';
+import type { ModelCluster, ModelEndpoint } from '../../api/mesh-model.ts';
 import type { ClusterLoadAssignment } from '../envoy/generated/envoy/config/endpoint/v3/ClusterLoadAssignment.ts';
 import type { LbEndpoint } from '../envoy/generated/envoy/config/endpoint/v3/LbEndpoint.ts';
 import type { LocalityLbEndpoints } from '../envoy/generated/envoy/config/endpoint/v3/LocalityLbEndpoints.ts';
@@ -19,20 +21,15 @@ import type { Locality as EnvoyLocality } from '../envoy/generated/envoy/config/
 import type { Struct } from '../envoy/generated/google/protobuf/Struct.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { lbPolicyFor } from './cluster.ts';
-import { assignmentName } from './names.ts';
-import { originOf, type FieldOriginMap } from './origin.ts';
+import { assignmentName } from '../model/names.ts';
+import { originOfModel, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
 import type { RenderedResource } from './types.ts';
 
 /** Filter-metadata namespace Envoy's subset load balancer reads. */
 const LB_METADATA_NAMESPACE = 'envoy.lb';
 
-/** One config endpoint with its decided weight; `index` is its position in `spec.endpoints`. */
-interface Placed {
-  readonly spec: EndpointSpec;
-  readonly effective: EffectiveEndpoint;
-  readonly index: number;
-}
+const HEALTH_STATUS = { draining: 'DRAINING', unhealthy: 'UNHEALTHY' } as const;
 
 function toEnvoyLocality(l: Locality | undefined): EnvoyLocality {
   return { region: l?.region ?? '', zone: l?.zone ?? '', sub_zone: l?.subZone ?? '' };
@@ -43,44 +40,50 @@ function stringStruct(values: Record<string, string>): Struct {
   return { fields: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { stringValue: v }])) };
 }
 
-function lbEndpoint(p: Placed): LbEndpoint {
-  const { spec, effective } = p;
+function endpointPath(e: ModelEndpoint): string {
+  return e.index === undefined ? 'spec' : `spec.endpoints[${e.index}]`;
+}
+
+function lbEndpoint(e: ModelEndpoint): LbEndpoint {
   return {
     endpoint: {
-      address: { socket_address: { address: spec.address, port_value: spec.port } },
-      ...(spec.hostname && { hostname: spec.hostname }),
+      address: { socket_address: { address: e.address, port_value: e.port } },
+      ...(e.hostname && { hostname: e.hostname }),
     },
-    load_balancing_weight: { value: effective.weight },
-    ...(effective.draining && { health_status: 'DRAINING' as const }),
-    ...(spec.metadata && { metadata: { filter_metadata: { [LB_METADATA_NAMESPACE]: stringStruct(spec.metadata) } } }),
+    load_balancing_weight: { value: e.weight },
+    ...(e.health !== 'serving' && { health_status: HEALTH_STATUS[e.health] }),
+    ...(e.metadata && { metadata: { filter_metadata: { [LB_METADATA_NAMESPACE]: stringStruct(e.metadata) } } }),
   };
 }
 
-function placeEndpoints(ctx: TranslateContext, service: ServiceDocument): Placed[] {
-  const { config, decisions, now } = ctx.snapshot;
-  const effective = effectiveEndpoints(config, service, decisions, now);
-  return service.spec.endpoints.map((spec, index) => ({ spec, effective: effective[index], index }));
+/** Each distinct priority among `endpoints` → its rank (0 for the most preferred). */
+function compactPriorities(endpoints: readonly ModelEndpoint[]): Map<number, number> {
+  const distinct = [...new Set(endpoints.map((e) => e.priority))].sort((a, b) => a - b);
+  return new Map(distinct.map((p, rank) => [p, rank]));
 }
 
-/** Envoy: endpoints grouped by locality, locality weight = sum of its serving endpoints' weights. */
-function envoyLocalities(placed: Placed[], origins: FieldOriginMap): LocalityLbEndpoints[] {
-  const groups = new Map<string, Placed[]>();
-  for (const p of placed) {
-    const l = toEnvoyLocality(p.spec.locality);
-    const key = `${l.region}\u0000${l.zone}\u0000${l.sub_zone}`;
+/** Envoy: endpoints grouped by priority and locality, locality weight = its serving endpoints' weights. */
+function envoyLocalities(endpoints: readonly ModelEndpoint[], origins: FieldOriginMap): LocalityLbEndpoints[] {
+  const rank = compactPriorities(endpoints);
+  const groups = new Map<string, ModelEndpoint[]>();
+  for (const e of endpoints) {
+    const l = toEnvoyLocality(e.locality);
+    const key = `${rank.get(e.priority)}\u0000${l.region}\u0000${l.zone}\u0000${l.sub_zone}`;
     const members = groups.get(key);
-    if (members) members.push(p);
-    else groups.set(key, [p]);
+    if (members) members.push(e);
+    else groups.set(key, [e]);
   }
   return [...groups.values()].map((members, i) => {
-    members.forEach((p, j) => origins.set(`endpoints[${i}].lb_endpoints[${j}]`, `spec.endpoints[${p.index}]`));
-    origins.set(`endpoints[${i}].locality`, `spec.endpoints[${members[0].index}].locality`);
-    const serving = members.filter((p) => !p.effective.draining).reduce((sum, p) => sum + p.effective.weight, 0);
+    members.forEach((e, j) => origins.set(`endpoints[${i}].lb_endpoints[${j}]`, endpointPath(e)));
+    origins.set(`endpoints[${i}].locality`, `${endpointPath(members[0]!)}.locality`);
+    const serving = members.filter((e) => e.health === 'serving').reduce((sum, e) => sum + e.weight, 0);
+    const priority = rank.get(members[0]!.priority)!;
     return {
-      locality: toEnvoyLocality(members[0].spec.locality),
+      locality: toEnvoyLocality(members[0]!.locality),
       lb_endpoints: members.map(lbEndpoint),
       // A locality whose endpoints all drain carries no weight, so locality-weighted LB skips it.
       ...(serving > 0 && { load_balancing_weight: { value: serving } }),
+      ...(priority > 0 && { priority }),
     };
   });
 }
@@ -90,35 +93,36 @@ function envoyLocalities(placed: Placed[], origins: FieldOriginMap): LocalityLbE
  * locality weight × endpoint weight, so the locality weight stays 1 there; under round robin
  * only the locality weight counts and carries the endpoint's weight.
  */
-function grpcLocalities(placed: Placed[], ringHash: boolean, origins: FieldOriginMap): LocalityLbEndpoints[] {
-  return placed
-    .filter((p) => !p.effective.draining)
-    .map((p, i) => {
-      origins.set(`endpoints[${i}]`, `spec.endpoints[${p.index}]`);
-      const l = endpointLocality(p.spec.locality, endpointKey(p.spec));
-      return {
-        locality: { region: l.region, zone: l.zone, sub_zone: l.subZone },
-        lb_endpoints: [lbEndpoint(p)],
-        load_balancing_weight: { value: ringHash ? 1 : p.effective.weight },
-      };
-    });
+function grpcLocalities(endpoints: readonly ModelEndpoint[], ringHash: boolean, origins: FieldOriginMap): LocalityLbEndpoints[] {
+  const serving = endpoints.filter((e) => e.health === 'serving');
+  const rank = compactPriorities(serving);
+  return serving.map((e, i) => {
+    origins.set(`endpoints[${i}]`, endpointPath(e));
+    const l = endpointLocality(e.locality, e.key);
+    const priority = rank.get(e.priority)!;
+    return {
+      locality: { region: l.region, zone: l.zone, sub_zone: l.subZone },
+      lb_endpoints: [lbEndpoint(e)],
+      load_balancing_weight: { value: ringHash ? 1 : e.weight },
+      ...(priority > 0 && { priority }),
+    };
+  });
 }
 
-function renderAssignment(ctx: TranslateContext, service: ServiceDocument): RenderedResource {
-  const name = assignmentName(service.metadata.name);
+function renderAssignment(ctx: TranslateContext, cluster: ModelCluster): RenderedResource {
+  const name = assignmentName(cluster.name);
   const origins: FieldOriginMap = new Map();
-  const placed = placeEndpoints(ctx, service);
   const endpoints =
     ctx.flavor === 'grpc'
-      ? grpcLocalities(placed, lbPolicyFor(service, ctx.flavor) === 'RING_HASH', origins)
-      : envoyLocalities(placed, origins);
+      ? grpcLocalities(cluster.endpoints, lbPolicyFor(cluster, ctx.flavor) === 'RING_HASH', origins)
+      : envoyLocalities(cluster.endpoints, origins);
   const assignment: ClusterLoadAssignment = { cluster_name: name, endpoints };
-  return renderedResource(TYPE_URL.endpoint, name, assignment, originOf(service, 'spec.endpoints'), origins);
+  return renderedResource(TYPE_URL.endpoint, name, assignment, originOfModel(cluster.origin, 'spec.endpoints'), origins);
 }
 
 export const endpointRenderer: ResourceRenderer = {
   typeUrl: TYPE_URL.endpoint,
   render(ctx: TranslateContext): RenderedResource[] {
-    return [...ctx.snapshot.config.services.values()].map((s) => renderAssignment(ctx, s));
+    return ctx.clusters.map((c) => renderAssignment(ctx, c));
   },
 };

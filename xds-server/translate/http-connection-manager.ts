@@ -6,7 +6,7 @@ import type { HttpConnectionManager } from '../envoy/generated/envoy/extensions/
 import type { Any } from '../envoy/generated/google/protobuf/Any.ts';
 import { EXTENSION_TYPE_URL, packAny } from './any.ts';
 import { adsConfigSource } from './config-source.ts';
-import { ROUTER_FILTER, statPrefix } from './names.ts';
+import { ROUTER_FILTER, statPrefix } from '../model/names.ts';
 
 export function httpConnectionManager(routeConfigName: string): Any {
   const hcm: HttpConnectionManager = {

@@ -1,16 +1,17 @@
 /**
- * translate: an immutable snapshot (config + decisions + now) in, the Envoy resources one client
- * flavor should see out (DESIGN §2). Pure: no clock, randomness or I/O; the same snapshot always
- * renders the same set. Inputs are assumed to have passed the config schemas; a malformed
- * duration string throws `DurationSyntaxError` (api/duration.ts).
+ * translate: the mesh model and a render target in, the Envoy resources that target should see
+ * out (DESIGN §2). Pure: no clock, randomness or I/O; the same model and target always render the
+ * same set. Inputs are assumed to have passed the config schemas; a malformed duration string
+ * throws `DurationSyntaxError` (api/duration.ts).
  */
+import type { MeshModel, ModelCluster } from '../../api/mesh-model.ts';
 import type { TypeUrl } from '../envoy/type-urls.ts';
 import { RENDERERS } from './registry.ts';
 import type { TranslateContext } from './renderer.ts';
-import { routeTables } from './route-tables.ts';
-import type { ClientFlavor, RenderedResource, RenderedSet, Snapshot } from './types.ts';
+import type { RenderedResource, RenderedSet, RenderTarget } from './types.ts';
 
-export type { ClientFlavor, RenderedResource, RenderedSet, ResourceOrigin, Snapshot } from './types.ts';
+export type { ClientFlavor, RenderedResource, RenderedSet, RenderTarget, ResourceOrigin } from './types.ts';
+export { renderKey } from './types.ts';
 
 /** Keeps the first resource of each name; later ones are recorded as its conflicts. */
 function byName(resources: RenderedResource[]): Map<string, RenderedResource> {
@@ -22,7 +23,19 @@ function byName(resources: RenderedResource[]): Map<string, RenderedResource> {
   return out;
 }
 
-export function translate(snapshot: Snapshot, flavor: ClientFlavor): RenderedSet {
-  const ctx: TranslateContext = { snapshot, flavor, routeTables: routeTables(snapshot.config, flavor) };
+function visibleTo(cluster: ModelCluster, labels: Readonly<Record<string, string>>): boolean {
+  if (!cluster.audience) return true;
+  return Object.entries(cluster.audience).every(([k, v]) => labels[k] === v);
+}
+
+export function translate(model: MeshModel, target: RenderTarget): RenderedSet {
+  const ctx: TranslateContext = {
+    model,
+    target,
+    flavor: target.flavor,
+    clusters: [...model.clusters.values()].filter((c) => visibleTo(c, target.labels)),
+    // Implicit per-service tables exist for gRPC's `xds:///<service>`; Envoy listens per Route.
+    routeTables: target.flavor === 'grpc' ? model.routeTables : model.routeTables.filter((t) => !t.implicit),
+  };
   return new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>(RENDERERS.map((r) => [r.typeUrl, byName(r.render(ctx))]));
 }

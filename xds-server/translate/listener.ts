@@ -6,13 +6,13 @@
 import type { Listener } from '../envoy/generated/envoy/config/listener/v3/Listener.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { httpConnectionManager } from './http-connection-manager.ts';
-import { apiListenerName, HTTP_CONNECTION_MANAGER_FILTER, socketListenerName } from './names.ts';
+import { apiListenerName, HTTP_CONNECTION_MANAGER_FILTER, socketListenerName } from '../model/names.ts';
 import { originOf } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
-import type { RouteTable } from './route-tables.ts';
+import type { ModelRouteTable } from '../../api/mesh-model.ts';
 import type { RenderedResource } from './types.ts';
 
-function socketListener(table: RouteTable): RenderedResource[] {
+function socketListener(table: ModelRouteTable): RenderedResource[] {
   const l = table.listener;
   if (!l) return [];
   const name = socketListenerName(l.address, l.port);
@@ -24,7 +24,7 @@ function socketListener(table: RouteTable): RenderedResource[] {
   return [renderedResource(TYPE_URL.listener, name, listener, originOf(table.document, l.path))];
 }
 
-function apiListeners(table: RouteTable): RenderedResource[] {
+function apiListeners(table: ModelRouteTable): RenderedResource[] {
   return table.domains.map((host, i) => {
     const name = apiListenerName(host);
     const listener: Listener = { name, api_listener: { api_listener: httpConnectionManager(table.name) } };

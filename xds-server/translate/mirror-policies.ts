@@ -1,15 +1,24 @@
 /**
- * Seam for `request_mirror_policies` (DESIGN §6). MirrorRule documents are not in the config
- * model yet; when they are, this is the one place that turns them into mirror policies for a
- * route rule (their target clusters are then checked by the validator's cross references).
- * Proxyless gRPC ignores mirroring, so it must never get any.
+ * `request_mirror_policies` from the mirrors the model resolved onto a route rule (DESIGN §6).
+ * The fraction is expressed per million, Envoy's finest resolution, so a percentage with up to
+ * four decimals survives exactly. Proxyless gRPC ignores mirroring, so it never gets any.
  */
+import type { ModelMirror } from '../../api/mesh-model.ts';
 import type { RouteAction } from '../envoy/generated/envoy/config/route/v3/RouteAction.ts';
-import type { RouteTable } from './route-tables.ts';
 import type { ClientFlavor } from './types.ts';
 
 export type RequestMirrorPolicy = NonNullable<RouteAction['request_mirror_policies']>[number];
 
-export function requestMirrorPolicies(_table: RouteTable, _rule: number, _flavor: ClientFlavor): RequestMirrorPolicy[] {
-  return [];
+const PER_MILLION_PER_PERCENT = 10_000;
+
+export function requestMirrorPolicies(mirrors: readonly ModelMirror[], flavor: ClientFlavor): RequestMirrorPolicy[] {
+  if (flavor === 'grpc') return [];
+  return mirrors.map((m) => ({
+    cluster: m.cluster,
+    runtime_fraction: {
+      default_value: { numerator: Math.round(m.percent * PER_MILLION_PER_PERCENT), denominator: 'MILLION' as const },
+      ...(m.runtimeKey !== undefined && { runtime_key: m.runtimeKey }),
+    },
+    ...(m.traceSampled !== undefined && { trace_sampled: { value: m.traceSampled } }),
+  }));
 }

@@ -1,14 +1,17 @@
 /** What every per-type renderer receives and returns; the registry runs them in push order. */
+import type { MeshModel, ModelCluster, ModelRouteTable } from '../../api/mesh-model.ts';
 import type { TypeUrl } from '../envoy/type-urls.ts';
 import type { FieldOriginMap } from './origin.ts';
-import type { RouteTable } from './route-tables.ts';
-import type { ClientFlavor, RenderedResource, ResourceOrigin, Snapshot } from './types.ts';
+import type { ClientFlavor, RenderedResource, RenderTarget, ResourceOrigin } from './types.ts';
 
 export interface TranslateContext {
-  readonly snapshot: Snapshot;
+  readonly model: MeshModel;
+  readonly target: RenderTarget;
   readonly flavor: ClientFlavor;
-  /** Computed once per translation; listeners and route configurations both read it. */
-  readonly routeTables: readonly RouteTable[];
+  /** The clusters this target may see (audience matched), in model order. */
+  readonly clusters: readonly ModelCluster[];
+  /** The route tables this target gets; listeners and route configurations both read them. */
+  readonly routeTables: readonly ModelRouteTable[];
 }
 
 export interface ResourceRenderer {

@@ -13,10 +13,10 @@ import type { RouteMatch } from '../envoy/generated/envoy/config/route/v3/RouteM
 import type { StringMatcher } from '../envoy/generated/envoy/type/matcher/v3/StringMatcher.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { requestMirrorPolicies } from './mirror-policies.ts';
-import { clusterName } from './names.ts';
+import { clusterName } from '../model/names.ts';
 import { originOf, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
-import type { RouteTable } from './route-tables.ts';
+import type { ModelRouteTable } from '../../api/mesh-model.ts';
 import type { ClientFlavor, RenderedResource } from './types.ts';
 
 function stringMatcher(h: HeaderMatchSpec): StringMatcher | undefined {
@@ -58,9 +58,9 @@ function routeAction(rule: RouteRule): RouteAction {
 }
 
 /** Records, for route i, which part of the rule each proto field came from. */
-function recordRuleOrigins(table: RouteTable, i: number, origins: FieldOriginMap): void {
+function recordRuleOrigins(table: ModelRouteTable, i: number, origins: FieldOriginMap): void {
   const at = `virtual_hosts[0].routes[${i}]`;
-  const rule = table.rules[i];
+  const rule = table.rules[i]!.rule;
   origins.set(at, table.rulePath(i));
   if (rule.match) origins.set(`${at}.match`, table.rulePath(i, 'match'));
   rule.match?.headers?.forEach((_, k) => origins.set(`${at}.match.headers[${k}]`, table.rulePath(i, `match.headers[${k}]`)));
@@ -70,14 +70,14 @@ function recordRuleOrigins(table: RouteTable, i: number, origins: FieldOriginMap
   if (rule.retries) origins.set(`${at}.route.retry_policy`, table.rulePath(i, 'retries'));
 }
 
-function routeEntry(table: RouteTable, i: number, flavor: ClientFlavor): Route {
-  const rule = table.rules[i];
-  const mirrors = requestMirrorPolicies(table, i, flavor);
+function routeEntry(table: ModelRouteTable, i: number, flavor: ClientFlavor): Route {
+  const { rule, mirrors: decided } = table.rules[i]!;
+  const mirrors = requestMirrorPolicies(decided, flavor);
   const action = routeAction(rule);
   return { match: routeMatch(rule.match), route: mirrors.length ? { ...action, request_mirror_policies: mirrors } : action };
 }
 
-function renderRouteConfiguration(table: RouteTable, flavor: ClientFlavor): RenderedResource {
+function renderRouteConfiguration(table: ModelRouteTable, flavor: ClientFlavor): RenderedResource {
   const origins: FieldOriginMap = new Map();
   table.domains.forEach((_, i) => origins.set(`virtual_hosts[0].domains[${i}]`, table.domainPath(i)));
   table.rules.forEach((_, i) => recordRuleOrigins(table, i, origins));

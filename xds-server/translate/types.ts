@@ -1,10 +1,8 @@
 /**
- * Contract of the translate stage: an immutable snapshot in, Envoy resources out, per client
- * flavor. Resources are plain objects in protobufjs `fromObject` form with proto (snake_case)
- * field names; `google.protobuf.Any` fields use the `{'@type': typeUrl, ...fields}` form.
+ * Contract of the translate stage: the mesh model and a render target in, Envoy resources out.
+ * Resources are plain objects in protobufjs `fromObject` form with proto (snake_case) field
+ * names; `google.protobuf.Any` fields use the `{'@type': typeUrl, ...fields}` form.
  */
-import type { MeshConfig } from '../../api/config.ts';
-import type { Decisions } from '../../api/decisions.ts';
 import type { TypeUrl } from '../envoy/type-urls.ts';
 
 /**
@@ -13,11 +11,23 @@ import type { TypeUrl } from '../envoy/type-urls.ts';
  */
 export type ClientFlavor = 'envoy' | 'grpc';
 
-export interface Snapshot {
-  readonly config: MeshConfig;
-  readonly decisions: Decisions;
-  /** Unix ms "now", injected so translation stays pure (override expiry). */
-  readonly now: number;
+/**
+ * Who a rendering is for: a node group, the flavor its clients speak and the labels its
+ * node-group selector attached (decided clusters with an `audience` are visible only to groups
+ * carrying those labels). Groups with equal flavor and labels get identical renderings.
+ */
+export interface RenderTarget {
+  readonly group: string;
+  readonly flavor: ClientFlavor;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The part of a target a rendering depends on: groups with equal keys share one rendering. */
+export function renderKey(target: RenderTarget): string {
+  const labels = Object.keys(target.labels)
+    .sort()
+    .map((k) => `${k}=${target.labels[k]}`);
+  return [target.flavor, ...labels].join('\u0000');
 }
 
 /** The config document (and JSON path inside it) that produced a resource or a part of one. */

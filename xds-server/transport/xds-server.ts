@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { LoadReportSink } from '../../api/telemetry.ts';
 import type { ResourceCache } from '../cache/resource-cache.ts';
-import { NodeGroupResolver } from '../cache/node-groups.ts';
+import { NodeGroupResolver, type NodePlacement } from '../cache/node-groups.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { xdsMetrics } from '../metrics.ts';
 import type { ClientStatus } from './client-status.ts';
@@ -29,6 +29,11 @@ export interface XdsServerOptions {
   cache: ResourceCache;
   /** Node → group and flavor; default: one group per flavor. */
   resolver?: NodeGroupResolver;
+  /**
+   * Told the placement of every stream as it binds to its node group, so the pipeline renders
+   * groups that have clients (at once for a group never rendered). Default: nothing.
+   */
+  onGroupDemand?: (placement: NodePlacement) => void;
   /** Receives validated LRS reports; without one, reports are validated and dropped. */
   lrsSink?: LoadReportSink;
   /** load_reporting_interval sent to LRS clients. Default 10 s. */
@@ -75,6 +80,7 @@ export class XdsServer {
     this.ctx = {
       cache: options.cache,
       resolver: options.resolver ?? new NodeGroupResolver(),
+      demand: options.onGroupDemand ?? (() => undefined),
       tracker: new ConvergenceTracker(this.clock, (s) => xdsMetrics.convergenceSeconds.observe(s)),
       logger: this.logger,
       clock: this.clock,

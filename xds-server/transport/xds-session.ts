@@ -33,6 +33,8 @@ import { TypeState } from './type-state.ts';
 export interface SessionContext {
   cache: ResourceCache;
   resolver: NodeGroupResolver;
+  /** Called with each stream's placement when it binds (XdsServerOptions.onGroupDemand). */
+  demand: (placement: NodePlacement) => void;
   tracker: ConvergenceTracker;
   logger: Logger;
   /** Unix ms, for status timestamps. */
@@ -123,7 +125,7 @@ export abstract class XdsSession<Plan> {
     this.log.debug({ node: this.node.id, ...placement }, 'xDS stream bound to node group');
     this.unwatch = this.ctx.cache.watch(placement.group, (change) => this.onChange(change));
     this.view = this.ctx.cache.view(placement.group);
-    if (!this.view) this.ctx.cache.demand(placement.group, placement.flavor);
+    this.ctx.demand(placement);
   }
 
   /**

@@ -1,6 +1,6 @@
 /** Fixtures for scorer loop tests: tiny forecaster doubles, feature feeding, a three-endpoint mesh. */
 import type { MeshConfig } from '../../../api/config.ts';
-import type { Decisions } from '../../../api/decisions.ts';
+import type { WeightsSlice } from '../../../api/decisions.ts';
 import { RingFeatureStore } from '../../../scorer/features/ring-feature-store.ts';
 import type { MetricName } from '../../../scorer/features/types.ts';
 import type { ForecastBatch, ForecastResult, Forecaster } from '../../../scorer/forecast/types.ts';
@@ -58,7 +58,7 @@ export function observe(fs: RingFeatureStore, at: number, latency: Record<string
   for (const key of KEYS) fs.record({ service: SERVICE, endpoint: key, at, metrics: { latency_ms: latency[key] ?? 5, error_rate: 0, ...extra } });
 }
 
-export function shareOf(d: Decisions, key: string, svc = SERVICE): number {
+export function shareOf(d: WeightsSlice, key: string, svc = SERVICE): number {
   const w = d.weights.get(svc)!.weights;
   let sum = 0;
   for (const v of w.values()) sum += v;

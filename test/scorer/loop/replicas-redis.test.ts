@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { eventually } from '../../support/eventually.ts';
-import type { Decisions } from '../../../api/decisions.ts';
+import type { WeightsSlice } from '../../../api/decisions.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { RedisScoreStore } from '../../../scorer/store/redis-score-store.ts';
 import { RedisServer } from '../../support/redis-server.ts';
@@ -15,12 +15,12 @@ const LEASE_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 
-const weightsOf = (d: Decisions) => JSON.stringify([...(d.weights.get(SERVICE)?.weights ?? [])]);
+const weightsOf = (d: WeightsSlice) => JSON.stringify([...(d.weights.get(SERVICE)?.weights ?? [])]);
 
 interface Replica {
   loop: ScorerLoop;
   store: RedisScoreStore;
-  emitted: Decisions[];
+  emitted: WeightsSlice[];
 }
 
 describe('scorer replicas on a real redis-server', () => {
@@ -49,7 +49,7 @@ describe('scorer replicas on a real redis-server', () => {
   async function replica(keyPrefix: string, opts: { now?: () => number; start?: boolean } = {}): Promise<Replica> {
     const store = new RedisScoreStore({ url: redis.url, keyPrefix, maxReconnectDelayMs: 100 });
     await store.ready();
-    const emitted: Decisions[] = [];
+    const emitted: WeightsSlice[] = [];
     const loop = new ScorerLoop({
       config: threeEndpointMesh(),
       features,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Decisions } from '../../../api/decisions.ts';
+import type { WeightsSlice } from '../../../api/decisions.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { MemoryScoreStore } from '../../../scorer/store/memory-score-store.ts';
 import { seeded } from '../score/builders.ts';
@@ -11,7 +11,7 @@ const T0 = 1_700_000_000_000;
 function setup(model = new PersistenceForecaster('m1'), store = new MemoryScoreStore()) {
   const clock = new ManualClock(T0);
   const features = featureStore();
-  const emitted: Decisions[] = [];
+  const emitted: WeightsSlice[] = [];
   const loop = new ScorerLoop({
     config: threeEndpointMesh(),
     features,
@@ -50,7 +50,7 @@ describe('ScorerLoop', () => {
     assert.ok(ticksToRecover <= 10, `took ${ticksToRecover} intervals to climb back above 25%`);
   });
 
-  it('emits Decisions only when weights change, with integer weights summing to 1000', async () => {
+  it('emits WeightsSlice only when weights change, with integer weights summing to 1000', async () => {
     const { emitted, second } = setup();
     await second();
     assert.equal(emitted.length, 1);

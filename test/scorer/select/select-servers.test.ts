@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import type { Decisions } from '../../../api/decisions.ts';
+import { NO_DECISIONS } from '../../../api/decisions.ts';
+import { buildMeshModel } from '../../../xds-server/model/build-mesh-model.ts';
 import { EndpointSelector } from '../../../scorer/select/endpoint-selector.ts';
 import { addSelectService, loadSelectPackage, type SelectEndpointResponse } from '../../../scorer/select/grpc-select-service.ts';
 import { createSelectHttpHandler } from '../../../scorer/select/http-select-handler.ts';
@@ -9,8 +10,7 @@ import { endpoint, meshConfig, service } from '../../support/config-builders.ts'
 
 const TOKEN = 's3cret';
 const config = meshConfig(service('echo', { endpoints: [endpoint('10.0.0.1', 80, { hostname: 'a.echo.example' })] }));
-const decisions: Decisions = { weights: new Map() };
-const selector = () => new EndpointSelector({ state: () => ({ config, decisions }), rng: () => 0 });
+const selector = () => new EndpointSelector({ model: () => buildMeshModel(config, NO_DECISIONS, 0), rng: () => 0 });
 
 describe('smart endpoint API servers', () => {
   describe('gRPC', () => {

@@ -27,6 +27,7 @@ async function start(bearerToken?: string): Promise<Started> {
     config: () => ({ documents: 0 }),
     scorer: () => undefined,
     weights: () => [],
+    modules: () => ({}),
   });
   admin.get('/debug/broken', () => {
     throw new Error('the page exploded');

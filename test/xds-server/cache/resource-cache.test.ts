@@ -68,17 +68,6 @@ describe('ResourceCache', () => {
     assert.equal(seen.length, 2);
   });
 
-  it('fires onDemand once for a group without a view, and remembers demanded groups', () => {
-    const demanded: string[] = [];
-    const cache = new ResourceCache({ onDemand: (g, f) => demanded.push(`${g}/${f}`) });
-    cache.publish('ready', renderedSet());
-    cache.demand('ready', 'envoy');
-    cache.demand('new', 'grpc');
-    cache.demand('new', 'grpc');
-    assert.deepEqual(demanded, ['new/grpc']);
-    assert.deepEqual([...cache.demandedGroups()], [['ready', 'envoy'], ['new', 'grpc']]);
-  });
-
   it('reports an unencodable resource with a stable code and publishes nothing', () => {
     const cache = new ResourceCache();
     const bad = { ...cluster('x'), message: { name: 'x', connect_timeout: 'soon' } };

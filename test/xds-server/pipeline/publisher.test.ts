@@ -7,17 +7,17 @@ import { TYPE_URL, type TypeUrl } from '../../../xds-server/envoy/type-urls.ts';
 import { silentLogger } from '../../../xds-server/log.ts';
 import { xdsMetrics } from '../../../xds-server/metrics.ts';
 import { Publisher, RENDER_FAILED } from '../../../xds-server/pipeline/publisher.ts';
-import type { ClientFlavor, RenderedSet, Snapshot } from '../../../xds-server/translate/types.ts';
+import type { RenderedSet, RenderTarget } from '../../../xds-server/translate/types.ts';
+import { buildMeshModel } from '../../../xds-server/model/build-mesh-model.ts';
+import type { MeshModel } from '../../../api/mesh-model.ts';
 import { cacheFingerprint } from '../../support/cache-contents.ts';
 import { endpoint, meshConfig, resetDocumentCounter, route, rule, service } from '../../support/config-builders.ts';
 
-const BOTH: ReadonlyMap<string, ClientFlavor> = new Map([
-  ['envoy', 'envoy'],
-  ['grpc', 'grpc'],
-]);
+const ENVOY: RenderTarget = { group: 'envoy', flavor: 'envoy', labels: {} };
+const BOTH: readonly RenderTarget[] = [ENVOY, { group: 'grpc', flavor: 'grpc', labels: {} }];
 
-function snapshot(config: MeshConfig, now = 1_000): Snapshot {
-  return { config, decisions: NO_DECISIONS, now };
+function snapshot(config: MeshConfig, now = 1_000, d: Decisions = NO_DECISIONS): MeshModel {
+  return buildMeshModel(config, d, now);
 }
 
 async function rejectedTotal(): Promise<number> {
@@ -62,7 +62,7 @@ describe('Publisher', () => {
   });
 
   it('does not publish a first rendering that fails validation', () => {
-    assert.equal(publisher.publishGroup('envoy', 'envoy', snapshot(zeroTimeoutMesh())), false);
+    assert.equal(publisher.publishGroup(ENVOY, snapshot(zeroTimeoutMesh())), false);
     assert.equal(cache.view('envoy'), undefined);
   });
 
@@ -109,9 +109,9 @@ describe('Publisher', () => {
     const sets: RenderedSet[] = [];
     const recording = new Publisher({ publish: (_group, set) => void sets.push(set) }, silentLogger);
     const mesh = meshConfig(service('one', { endpoints: [endpoint('10.0.0.1', 80), endpoint('10.0.0.2', 80)] }), service('two'));
-    const weighted: Decisions = { weights: new Map([['one', { service: 'one', weights: new Map([['10.0.0.1:80', 9]]), computedAt: 1 }]]) };
-    recording.publishGroup('envoy', 'envoy', snapshot(mesh));
-    recording.publishGroup('envoy', 'envoy', { config: mesh, decisions: weighted, now: 1_000 });
+    const weighted: Decisions = new Map([['scorer', { weights: new Map([['one', { service: 'one', weights: new Map([['10.0.0.1:80', 9]]), computedAt: 1 }]]) }]]);
+    recording.publishGroup(ENVOY, snapshot(mesh));
+    recording.publishGroup(ENVOY, snapshot(mesh, 1_000, weighted));
     const [before, after] = sets;
     const same = (typeUrl: TypeUrl, name: string): boolean => before.get(typeUrl)!.get(name) === after.get(typeUrl)!.get(name);
     assert.equal(same(TYPE_URL.endpoint, 'one'), false, 'the reweighted assignment is new');

@@ -15,13 +15,13 @@ import {
   route,
   rule,
   service,
-  weightOverride,
+  weightOverride, renderMesh
 } from '../../support/config-builders.ts';
 
 type Obj = Record<string, any>;
 
 function render(config: MeshConfig, flavor: ClientFlavor, d: Decisions = NO_DECISIONS, now = 0) {
-  const set = translate({ config, decisions: d, now }, flavor);
+  const set = renderMesh(config, flavor, d, now);
   const get = (typeUrl: TypeUrl, name: string): RenderedResource => {
     const r = set.get(typeUrl)?.get(name);
     assert.ok(r, `${typeUrl} ${name} rendered; have ${[...(set.get(typeUrl)?.keys() ?? [])].join(', ')}`);

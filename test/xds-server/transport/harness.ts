@@ -1,6 +1,7 @@
 /** Starts a real XdsServer on 127.0.0.1:0 with a fresh cache, and raw clients against it. */
 import { ResourceCache } from '../../../xds-server/cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from '../../../xds-server/cache/node-groups.ts';
+import { RenderTargets } from '../../../xds-server/pipeline/render-targets.ts';
 import { XdsServer, type XdsServerOptions } from '../../../xds-server/transport/xds-server.ts';
 import { RawXdsClient } from '../../support/raw-ads-client.ts';
 import { nodeMessage, type TestNode } from '../../support/raw-ads-client.ts';
@@ -18,8 +19,12 @@ export interface Harness {
 
 export async function startHarness(opts: Partial<XdsServerOptions> & { selectors?: NodeGroupSelector[]; listenHost?: string } = {}): Promise<Harness> {
   const demands: { group: string; flavor: string }[] = [];
-  const cache = opts.cache ?? new ResourceCache({ onDemand: (group, flavor) => demands.push({ group, flavor }) });
-  const server = new XdsServer({ resolver: new NodeGroupResolver(opts.selectors ?? []), ...opts, cache });
+  const cache = opts.cache ?? new ResourceCache();
+  // Recorded as the root sees them: a group's first stream, when the group has no view yet.
+  const targets = new RenderTargets((t) => {
+    if (!cache.view(t.group)) demands.push({ group: t.group, flavor: t.flavor });
+  });
+  const server = new XdsServer({ resolver: new NodeGroupResolver(opts.selectors ?? []), onGroupDemand: (t) => targets.demand(t), ...opts, cache });
   const port = await server.listen(`${opts.listenHost ?? '127.0.0.1'}:0`);
   const address = `127.0.0.1:${port}`;
   const client = new RawXdsClient(address);

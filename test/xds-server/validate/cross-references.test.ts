@@ -9,10 +9,10 @@ import { walkMessage } from '../../../xds-server/validate/message-validator.ts';
 import { UNSUPPORTED_RULES } from '../../../xds-server/validate/constraint.ts';
 import { IssueSink } from '../../../xds-server/validate/sink.ts';
 import protobuf from 'protobufjs';
-import { meshConfig, resetDocumentCounter, route, rule, service } from '../../support/config-builders.ts';
+import { meshConfig, resetDocumentCounter, route, rule, service, renderMesh } from '../../support/config-builders.ts';
 
 function render(config: MeshConfig, flavor: ClientFlavor = 'envoy'): RenderedSet {
-  return translate({ config, decisions: NO_DECISIONS, now: 0 }, flavor);
+  return renderMesh(config, flavor);
 }
 
 function without(set: RenderedSet, typeUrl: TypeUrl, name: string): RenderedSet {

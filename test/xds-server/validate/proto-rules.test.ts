@@ -4,12 +4,12 @@ import { lookupType } from '../../../xds-server/envoy/protos.ts';
 import { messageName, TYPE_URL, type TypeUrl } from '../../../xds-server/envoy/type-urls.ts';
 import { translate, type ClientFlavor, type RenderedResource } from '../../../xds-server/translate/index.ts';
 import { validateResource, validateResources, type IssueCode } from '../../../xds-server/validate/index.ts';
-import { resetDocumentCounter, richMesh } from '../../support/config-builders.ts';
+import { resetDocumentCounter, richMesh, renderMesh } from '../../support/config-builders.ts';
 
 type Obj = Record<string, any>;
 
 function rendered(flavor: ClientFlavor) {
-  return translate({ config: richMesh(), decisions: NO_DECISIONS, now: 0 }, flavor);
+  return renderMesh(richMesh(), flavor);
 }
 
 /** A rendered resource of the rich mesh, deep-copied and broken by `breakIt`. */

@@ -1,0 +1,156 @@
+/**
+ * The scorer as a module of the root (DESIGN §5): feature store, telemetry sources (LRS adapter,
+ * prober, Prometheus), forecaster with its EWMA fallback, score store (memory or Redis) and the
+ * scorer loop, whose weights it publishes as the "scorer" decision slice. Built by `create`,
+ * which never fails for a missing model or an unreachable Redis (serving must not depend on
+ * either).
+ */
+import type { MeshConfig } from '../../api/config.ts';
+import type { Clock, CancelTimer } from '../../api/clock.ts';
+import type { SlicePublisher } from '../../api/decisions.ts';
+import type { LoadReportSink } from '../../api/telemetry.ts';
+import { RingFeatureStore } from '../../scorer/features/ring-feature-store.ts';
+import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../../scorer/forecast/ewma-forecaster.ts';
+import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
+import type { Forecaster } from '../../scorer/forecast/types.ts';
+import { ScorerLoop } from '../../scorer/loop/scorer-loop.ts';
+import { MemoryScoreStore } from '../../scorer/store/memory-score-store.ts';
+import { RedisScoreStore } from '../../scorer/store/redis-score-store.ts';
+import type { ScoreStore } from '../../scorer/store/types.ts';
+import { createIngestHandler } from '../../scorer/telemetry/ingest-api.ts';
+import { LoadReportAdapter } from '../../scorer/telemetry/load-reports.ts';
+import { Prober } from '../../scorer/telemetry/prober.ts';
+import { PrometheusSource, type PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
+import { liveRetrainer } from '../../scorer/train/live-retrain.ts';
+import type { Logger } from '../log.ts';
+import { probeTargets } from '../pipeline/probe-targets.ts';
+import type { PrescientModule } from './module.ts';
+
+export interface ScorerOptions {
+  /** ONNX model file; default the shipped model. */
+  modelPath?: string;
+  provider?: 'cpu' | 'cuda' | 'webgpu';
+  /** Share scores and weights between replicas; in-memory when unset. */
+  redisUrl?: string;
+  /** Default 5 s: a dead leader is replaced within about this long. */
+  leaseTtlMs?: number;
+  /** Default probe interval for endpoints without a health check of their own. */
+  probeIntervalMs?: number;
+  /** Replica identity (default random), shown on /debug/scorer. */
+  replicaId?: string;
+  /** Retrain on drift or daily, in a worker thread; on unless `false`. */
+  retrain?: false;
+  /** Poll an existing Prometheus for endpoint metrics (PromQL instant queries). */
+  prometheus?: { url: string; queries: PromQuery[]; intervalMs?: number };
+}
+
+export interface ScorerModuleDeps {
+  readonly config: MeshConfig;
+  readonly publisher: SlicePublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** Shape of the EWMA-only forecaster used when no model loads (that of the shipped model). */
+const EWMA_ONLY_WINDOW = 48;
+const EWMA_ONLY_HORIZONS = [1, 3, 12];
+
+/** How often stale telemetry state (feature series, LRS reporters) is freed. */
+const SWEEP_INTERVAL_MS = 10_000;
+
+export class ScorerModule implements PrescientModule {
+  readonly name = 'scorer';
+  private cancelSweep: CancelTimer | undefined;
+
+  private constructor(
+    private readonly options: ScorerOptions,
+    private readonly deps: ScorerModuleDeps,
+    readonly features: RingFeatureStore,
+    private readonly loadReports: LoadReportAdapter,
+    private readonly store: ScoreStore,
+    readonly loop: ScorerLoop,
+    private readonly prober: Prober,
+    private readonly prometheus: PrometheusSource | undefined,
+  ) {}
+
+  static async create(s: ScorerOptions, deps: ScorerModuleDeps): Promise<ScorerModule> {
+    const log = deps.logger.child({ component: 'scorer' });
+    const now = () => deps.clock.now();
+    const features = new RingFeatureStore();
+    const loadReports = new LoadReportAdapter({ store: features, logger: deps.logger.child({ component: 'lrs' }) });
+    // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
+    const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
+      log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
+      return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS, alpha: LIVE_EWMA_ALPHA });
+    });
+    const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons, alpha: LIVE_EWMA_ALPHA });
+    const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore({ now });
+    if (store instanceof RedisScoreStore) {
+      // Serving must not depend on Redis: without it, static weights are pushed until it is back.
+      await store.ready().catch((err: Error) => log.warn({ err: err.message }, 'Redis not reachable yet; serving static weights until it is'));
+    }
+    const loop = new ScorerLoop({
+      config: deps.config,
+      features,
+      forecaster,
+      fallback,
+      store,
+      now,
+      leaseTtlMs: s.leaseTtlMs,
+      replicaId: s.replicaId,
+      logger: log,
+      onDecisions: (slice) => deps.publisher.publish(slice),
+      ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features, provider: s.provider }) } }),
+    });
+    const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }) });
+    const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }) }) : undefined;
+    return new ScorerModule(s, deps, features, loadReports, store, loop, prober, prometheus);
+  }
+
+  /** Where validated LRS reports go. */
+  get loadReportSink(): LoadReportSink {
+    return this.loadReports;
+  }
+
+  /** The HTTP ingest API handler, for the admin server. */
+  ingestHandler(logger: Logger) {
+    return createIngestHandler({ store: this.features, logger });
+  }
+
+  onConfig(config: MeshConfig): void {
+    this.loop.setConfig(config);
+    this.prober.setTargets(probeTargets(config, this.options.probeIntervalMs));
+  }
+
+  start(): void {
+    this.loop.start();
+    this.prober.start();
+    this.prometheus?.start();
+    this.armSweep();
+  }
+
+  async stop(options: { releaseLease?: boolean }): Promise<void> {
+    this.cancelSweep?.();
+    await this.prober.stop();
+    this.prometheus?.stop();
+    await this.loop.stop(options);
+    await this.store.close();
+  }
+
+  status() {
+    return this.loop.status();
+  }
+
+  confidence(service: string): number | undefined {
+    return this.loop.confidence(service);
+  }
+
+  private armSweep(): void {
+    this.cancelSweep = this.deps.clock.setTimeout(() => {
+      const now = this.deps.clock.now();
+      this.features.sweep(now);
+      this.loadReports.sweep(now);
+      this.armSweep();
+    }, SWEEP_INTERVAL_MS);
+  }
+}

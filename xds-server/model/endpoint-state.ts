@@ -1,0 +1,79 @@
+/**
+ * Effective endpoint state of one Service: static config weight, replaced by the scorer's weight
+ * when it has one, then clamped or replaced by WeightOverride documents, which always win
+ * (DESIGN §3); then priority and health from the config and from decision slices. Pure.
+ */
+import { endpointKey, type MeshConfig, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import type { EndpointDecision, EndpointHealth, ServiceWeights } from '../../api/decisions.ts';
+import { MAX_WEIGHT, type ModelEndpoint } from '../../api/mesh-model.ts';
+
+/** WeightOverrides of `service` in force at `now`. */
+export function activeOverrides(config: MeshConfig, service: string, now: number): WeightOverrideDocument[] {
+  return config.weightOverrides.filter((o) => o.spec.service === service && (!o.spec.expiresAt || Date.parse(o.spec.expiresAt) > now));
+}
+
+function applyOverride(weight: number, o: WeightOverrideDocument): { weight: number; draining: boolean } {
+  const s = o.spec;
+  if (s.drain) return { weight, draining: true };
+  if (s.pin !== undefined) return { weight: s.pin, draining: false };
+  let w = weight;
+  if (s.floor !== undefined) w = Math.max(w, s.floor);
+  if (s.ceiling !== undefined) w = Math.min(w, s.ceiling);
+  return { weight: w, draining: false };
+}
+
+/** Unhealthy beats draining beats serving: the most cautious word wins. */
+const HEALTH_RANK: Record<EndpointHealth, number> = { serving: 0, draining: 1, unhealthy: 2 };
+
+export function worseHealth(a: EndpointHealth, b: EndpointHealth): EndpointHealth {
+  return HEALTH_RANK[a] >= HEALTH_RANK[b] ? a : b;
+}
+
+export function clampWeight(w: number): number {
+  return Math.min(MAX_WEIGHT, Math.max(1, Math.round(w)));
+}
+
+/**
+ * Endpoints of one service, in config order. Overrides for the whole service apply before
+ * overrides for a single endpoint, so the more specific one has the last word. `decided` holds the
+ * endpoint decisions in force for this service (already filtered for expiry), in owner order.
+ */
+export function serviceEndpoints(
+  service: ServiceDocument,
+  overrides: readonly WeightOverrideDocument[],
+  scored: ServiceWeights | undefined,
+  decided: readonly EndpointDecision[],
+): ModelEndpoint[] {
+  const serviceWide = overrides.filter((o) => o.spec.endpoint === undefined);
+  return service.spec.endpoints.map((e, index) => {
+    const key = endpointKey(e);
+    const scorerWeight = scored?.weights.get(key);
+    const staticWeight = e.weight ?? 1;
+    let state = { weight: scorerWeight ?? staticWeight, draining: false };
+    for (const o of [...serviceWide, ...overrides.filter((o) => o.spec.endpoint === key)]) {
+      const next = applyOverride(state.weight, o);
+      state = { weight: next.weight, draining: state.draining || next.draining };
+    }
+    let priority = e.priority ?? 0;
+    let health: EndpointHealth = state.draining ? 'draining' : 'serving';
+    for (const d of decided) {
+      if (d.endpoint !== key) continue;
+      if (d.priority !== undefined) priority = d.priority;
+      if (d.health !== undefined) health = worseHealth(health, d.health);
+    }
+    return {
+      key,
+      address: e.address,
+      port: e.port,
+      ...(e.hostname !== undefined && { hostname: e.hostname }),
+      ...(e.locality !== undefined && { locality: e.locality }),
+      ...(e.metadata !== undefined && { metadata: e.metadata }),
+      staticWeight,
+      ...(scorerWeight !== undefined && { scorerWeight }),
+      weight: clampWeight(state.weight),
+      priority,
+      health,
+      index,
+    };
+  });
+}
