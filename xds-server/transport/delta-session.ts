@@ -15,7 +15,9 @@ import type { DeltaDiscoveryRequestMessage } from './discovery-messages.ts';
 import { encodeDeltaResponse } from './discovery-wire.ts';
 import { takeWithinBudget } from './response-chunks.ts';
 import type { TypeState } from './type-state.ts';
-import { XdsSession } from './xds-session.ts';
+import { UnsupportedTypes } from './unsupported-types.ts';
+import { XdsSession, type ResponseSink, type SessionContext } from './xds-session.ts';
+import type { XdsService } from './client-status.ts';
 
 interface DeltaPlan {
   readonly resources: readonly EncodedResource[];
@@ -32,11 +34,19 @@ function heldByClient(typeUrl: TypeUrl, name: string, version: string): EncodedR
 
 export class DeltaSession extends XdsSession<DeltaPlan> {
   readonly protocol = 'delta';
+  private readonly unsupported: UnsupportedTypes;
+  private nodeId: string | undefined;
+
+  constructor(ctx: SessionContext, service: XdsService, sink: ResponseSink) {
+    super(ctx, service, sink);
+    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b));
+  }
 
   handle(req: DeltaDiscoveryRequestMessage): void {
     this.bindNode(req.node);
+    this.nodeId ??= req.node?.id;
     const st = this.typeState(req.type_url);
-    if (!st) return;
+    if (!st) return this.unsupported.delta(req.type_url, req.resource_names_subscribe, this.nodeId);
     const first = st.requestsHandled++ === 0;
     if (req.response_nonce) this.settleResponse(st, req.response_nonce, req.error_detail);
     const initial = first ? req.initial_resource_versions : {};

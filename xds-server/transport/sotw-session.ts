@@ -16,7 +16,9 @@ import type { DiscoveryRequestMessage } from './discovery-messages.ts';
 import { encodeSotwResponse } from './discovery-wire.ts';
 import { takeWithinBudget, totalSize } from './response-chunks.ts';
 import type { TypeState } from './type-state.ts';
-import { XdsSession } from './xds-session.ts';
+import { UnsupportedTypes } from './unsupported-types.ts';
+import { XdsSession, type ResponseSink, type SessionContext } from './xds-session.ts';
+import type { XdsService } from './client-status.ts';
 
 interface SotwPlan {
   readonly resources: readonly EncodedResource[];
@@ -34,11 +36,19 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
 
 export class SotwSession extends XdsSession<SotwPlan> {
   readonly protocol = 'sotw';
+  private readonly unsupported: UnsupportedTypes;
+  private nodeId: string | undefined;
+
+  constructor(ctx: SessionContext, service: XdsService, sink: ResponseSink) {
+    super(ctx, service, sink);
+    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b));
+  }
 
   handle(req: DiscoveryRequestMessage): void {
     this.bindNode(req.node);
+    this.nodeId ??= req.node?.id;
     const st = this.typeState(req.type_url);
-    if (!st) return;
+    if (!st) return this.unsupported.sotw(req.type_url, req.response_nonce, req.resource_names, this.nodeId);
     // Before anything was sent on this stream there is nothing to be stale against (a client may
     // carry a nonce over from a previous stream).
     if (req.response_nonce && st.lastSent && req.response_nonce !== st.lastSent.nonce) {
