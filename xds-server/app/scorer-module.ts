@@ -19,6 +19,8 @@ import { RedisScoreStore } from '../../scorer/store/redis-score-store.ts';
 import type { ScoreStore } from '../../scorer/store/types.ts';
 import { createIngestHandler } from '../../scorer/telemetry/ingest-api.ts';
 import { LoadReportAdapter } from '../../scorer/telemetry/load-reports.ts';
+import { KnownEndpoints } from '../../scorer/telemetry/known-endpoints.ts';
+import { SourceBudget } from '../../scorer/telemetry/source-budget.ts';
 import { Prober } from '../../scorer/telemetry/prober.ts';
 import { PrometheusSource, type PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
 import { liveRetrainer } from '../../scorer/train/live-retrain.ts';
@@ -40,6 +42,10 @@ export interface ScorerOptions {
   replicaId?: string;
   /** Retrain on drift or daily, in a worker thread; on unless `false`. */
   retrain?: false;
+  /** Feature store ring memory; default DEFAULT_MEMORY_BUDGET_BYTES (fits the shipped Deployment). */
+  featureStoreBudgetBytes?: number;
+  /** Observations per minute one ingest client may push; default 60,000. */
+  ingestPerClientPerMinute?: number;
   /** Poll an existing Prometheus for endpoint metrics (PromQL instant queries). */
   prometheus?: { url: string; queries: PromQuery[]; intervalMs?: number };
 }
@@ -61,6 +67,8 @@ const SWEEP_INTERVAL_MS = 10_000;
 export class ScorerModule implements PrescientModule {
   readonly name = 'scorer';
   private cancelSweep: CancelTimer | undefined;
+  private known = new KnownEndpoints();
+  private ingestBudget = new SourceBudget();
 
   private constructor(
     private readonly options: ScorerOptions,
@@ -76,8 +84,10 @@ export class ScorerModule implements PrescientModule {
   static async create(s: ScorerOptions, deps: ScorerModuleDeps): Promise<ScorerModule> {
     const log = deps.logger.child({ component: 'scorer' });
     const now = () => deps.clock.now();
-    const features = new RingFeatureStore();
-    const loadReports = new LoadReportAdapter({ store: features, logger: deps.logger.child({ component: 'lrs' }) });
+    const features = new RingFeatureStore({ memoryBudgetBytes: s.featureStoreBudgetBytes });
+    // Flood protection: telemetry creates series only for endpoints the config defines.
+    const known = new KnownEndpoints(deps.config);
+    const loadReports = new LoadReportAdapter({ store: features, known, logger: deps.logger.child({ component: 'lrs' }) });
     // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
     const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
       log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
@@ -104,7 +114,10 @@ export class ScorerModule implements PrescientModule {
     });
     const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }) });
     const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }) }) : undefined;
-    return new ScorerModule(s, deps, features, loadReports, store, loop, prober, prometheus);
+    const module = new ScorerModule(s, deps, features, loadReports, store, loop, prober, prometheus);
+    module.known = known;
+    module.ingestBudget = new SourceBudget({ perWindow: s.ingestPerClientPerMinute, windowMs: 60_000, clock: { now } });
+    return module;
   }
 
   /** Where validated LRS reports go. */
@@ -114,10 +127,11 @@ export class ScorerModule implements PrescientModule {
 
   /** The HTTP ingest API handler, for the admin server. */
   ingestHandler(logger: Logger) {
-    return createIngestHandler({ store: this.features, logger });
+    return createIngestHandler({ store: this.features, known: this.known, budget: this.ingestBudget, logger });
   }
 
   onConfig(config: MeshConfig): void {
+    this.known.setConfig(config);
     this.loop.setConfig(config);
     this.prober.setTargets(probeTargets(config, this.options.probeIntervalMs));
   }

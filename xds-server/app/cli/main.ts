@@ -45,6 +45,8 @@ program
   .addOption(new Option('--lrs-identity <identity=clusters...>', 'with mTLS: client certificate URI SAN (SPIFFE ID; `*` suffix = prefix) allowed to send load reports for these comma-separated clusters').default([]))
   .addOption(new Option('--operator-identity <identity...>', 'with mTLS: client certificate URI SANs allowed to call CSDS and SelectEndpoint without the admin token').default([]))
   .addOption(new Option('--lrs-allow-unauthenticated', 'without mTLS, accept load reports from non-loopback peers too (anyone reaching the xDS port can then move traffic)').env('PRESCIENT_LRS_ALLOW_UNAUTHENTICATED'))
+  .addOption(new Option('--feature-store-budget-mb <mb>', 'telemetry ring memory (default 384, sized for the shipped 1 GiB limit; keep limit ≥ this + 512)').env('PRESCIENT_FEATURE_STORE_BUDGET_MB').argParser(positiveInt))
+  .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .action(async (opts) => {
     process.exitCode = await runServe(opts);

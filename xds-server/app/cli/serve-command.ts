@@ -34,6 +34,8 @@ export interface ServeFlags {
   lrsIdentity: string[];
   operatorIdentity: string[];
   lrsAllowUnauthenticated?: boolean;
+  featureStoreBudgetMb?: number;
+  ingestPerClientPerMinute?: number;
 }
 
 const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
@@ -89,7 +91,16 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       lrsIntervalMs: flags.lrsIntervalMs,
       nodeGroups,
       xdsAccess: { lrsIdentities, operatorIdentities: flags.operatorIdentity, allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
-      scorer: flags.scorer ? { redisUrl: flags.redisUrl, modelPath: flags.model, provider: flags.provider, prometheus } : false,
+      scorer: flags.scorer
+        ? {
+            redisUrl: flags.redisUrl,
+            modelPath: flags.model,
+            provider: flags.provider,
+            prometheus,
+            featureStoreBudgetBytes: flags.featureStoreBudgetMb === undefined ? undefined : flags.featureStoreBudgetMb * 2 ** 20,
+            ingestPerClientPerMinute: flags.ingestPerClientPerMinute,
+          }
+        : false,
       logger,
     });
   } catch (err) {
