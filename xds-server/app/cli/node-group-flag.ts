@@ -1,7 +1,8 @@
 /**
- * `--node-group` values: `name=GROUP[,flavor=envoy|grpc][,node-id=REGEX][,cluster=C][,metadata.KEY=V]...`.
+ * `--node-group` values: `name=GROUP[,flavor=envoy|grpc][,node-id=REGEX][,cluster=C][,metadata.KEY=V]...[,label.KEY=V]...`.
  * Nodes matching every criterion are served from GROUP; the first matching flag wins; nodes
- * matching none are grouped by flavor. A regex containing a comma cannot be written here.
+ * matching none are grouped by flavor. `label.KEY=V` attaches labels to the group's rendering
+ * target (decided clusters with an audience are rendered only for matching groups). A regex containing a comma cannot be written here.
  */
 import type { NodeGroupSelector } from '../../cache/node-groups.ts';
 
@@ -19,7 +20,8 @@ export function parseNodeGroup(value: string): NodeGroupSelector {
     } else if (key === 'node-id') selector.nodeId = v;
     else if (key === 'cluster') selector.cluster = v;
     else if (key.startsWith('metadata.') && key.length > 'metadata.'.length) selector.metadata = { ...selector.metadata, [key.slice('metadata.'.length)]: v };
-    else throw new Error(`--node-group "${value}": unknown key "${key}" (name, flavor, node-id, cluster, metadata.KEY)`);
+    else if (key.startsWith('label.') && key.length > 'label.'.length) selector.labels = { ...selector.labels, [key.slice('label.'.length)]: v };
+    else throw new Error(`--node-group "${value}": unknown key "${key}" (name, flavor, node-id, cluster, metadata.KEY, label.KEY)`);
   }
   if (!selector.group) throw new Error(`--node-group "${value}": name=GROUP is required`);
   return selector;
