@@ -29,7 +29,8 @@ export class LeaseKeeper {
 
   /** The lease, while this replica may act as leader. */
   current(): Lease | undefined {
-    if (this.lease && this.o.now() >= this.validUntil) this.lose('expired locally (store unreachable?)');
+    // An exclusive (in-process) store cannot be unreachable and nobody else can take over.
+    if (this.lease && !this.o.store.exclusive && this.o.now() >= this.validUntil) this.lose('expired locally (store unreachable?)');
     return this.lease;
   }
 

@@ -12,11 +12,18 @@ export interface MemoryScoreStoreOptions {
   now?: () => number;
   /** How long published state lives without being refreshed by a leader. */
   ttlMs?: number;
+  /**
+   * One scorer in one process (`prescient serve` without Redis): the lease never expires while
+   * held, so a long stall (a huge reload, a GC pause) is never reported as a lost lease. Leave
+   * unset where several loops share the store as replicas (tests, the sandbox).
+   */
+  exclusive?: boolean;
 }
 
 export class MemoryScoreStore implements ScoreStore {
   private readonly now: () => number;
   private readonly ttlMs: number;
+  readonly exclusive: boolean;
   private fence = 0;
   private lease: { holder: string; token: number; expiresAt: number } | undefined;
   private state: { revision: string; modelVersion?: string; leader: string; services: Map<string, ServiceRecord>; expiresAt: number } | undefined;
@@ -24,10 +31,11 @@ export class MemoryScoreStore implements ScoreStore {
   constructor(opts: MemoryScoreStoreOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.ttlMs = opts.ttlMs ?? 60_000;
+    this.exclusive = opts.exclusive ?? false;
   }
 
   private liveLease() {
-    if (this.lease && this.lease.expiresAt <= this.now()) this.lease = undefined;
+    if (this.lease && !this.exclusive && this.lease.expiresAt <= this.now()) this.lease = undefined;
     return this.lease;
   }
 

@@ -39,6 +39,12 @@ export interface StoredState {
 }
 
 export interface ScoreStore {
+  /**
+   * The store lives in this process and only this process's one scorer uses it: nobody else can
+   * take the lease, so a busy event loop must not make the holder step down (its lease is kept
+   * until released). Unset for shared stores.
+   */
+  readonly exclusive?: boolean;
   /** Acquires the lease if nobody holds it; undefined when someone else does. */
   tryAcquire(holder: string, ttlMs: number): Promise<Lease | undefined>;
   /** Extends the lease if it is still this one (compare-and-set); false when it was lost. */

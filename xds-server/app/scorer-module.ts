@@ -94,7 +94,7 @@ export class ScorerModule implements PrescientModule {
       return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS, alpha: LIVE_EWMA_ALPHA });
     });
     const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons, alpha: LIVE_EWMA_ALPHA });
-    const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore({ now });
+    const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore({ now, exclusive: true });
     if (store instanceof RedisScoreStore) {
       // Serving must not depend on Redis: without it, static weights are pushed until it is back.
       await store.ready().catch((err: Error) => log.warn({ err: err.message }, 'Redis not reachable yet; serving static weights until it is'));
