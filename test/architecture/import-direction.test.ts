@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importSpecifiers } from './import-specifiers.ts';
-import { brokenRule, resolveSpecifier } from './import-rules.ts';
+import { brokenRule, purityViolations, resolveSpecifier } from './import-rules.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Not project source: dependencies, dot folders (.git, .scratch) and the git-ignored /tmp. */
@@ -45,6 +45,33 @@ describe('import direction (DESIGN §2)', () => {
       return rule === undefined ? [] : [`${e.file}: import '${e.specifier}' (${e.target}) breaks "${rule}"`];
     });
     assert.deepEqual(broken, [], `import-direction violations:\n  ${broken.join('\n  ')}`);
+  });
+
+  it('keeps model/, translate/ and cache/ free of clocks, randomness, I/O and gRPC', () => {
+    const found = tsFiles().flatMap((file) => {
+      const source = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+      return purityViolations(file, importSpecifiers(source), source);
+    });
+    assert.ok(tsFiles().some((f) => f.startsWith('xds-server/model/')), 'scanner found the model');
+    assert.deepEqual(found, [], `purity violations:\n  ${found.join('\n  ')}`);
+  });
+
+  it('catches every forbidden import and global in a fixture file (the rule can fail)', () => {
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'test/architecture/fixtures/impure-model.fixture'), 'utf8');
+    const found = purityViolations('xds-server/model/impure.ts', importSpecifiers(source), source);
+    assert.deepEqual(found.map((v) => v.replace(/^xds-server\/model\/impure\.ts: /, '').replace(/ \(.*$/, '')), [
+      "imports 'node:net'",
+      "imports '@grpc/grpc-js'",
+      'uses Date.now()',
+      'uses Math.random()',
+      'uses timers',
+      'uses process',
+    ]);
+    assert.deepEqual(purityViolations('xds-server/pipeline/impure.ts', importSpecifiers(source), source), [], 'the rule is about the pure stages only');
+    const translateImportsApp = brokenRule('xds-server/translate/x.ts', 'xds-server/app/prescient.ts');
+    assert.ok(translateImportsApp, 'translate may not import the app');
+    assert.ok(brokenRule('xds-server/model/x.ts', 'xds-server/translate/index.ts'), 'the model comes before translate');
+    assert.equal(brokenRule('xds-server/app/x.ts', 'sandbox/sim.ts'), undefined, 'the app alone may import sandbox/');
   });
 
   describe('scanner', () => {
@@ -95,6 +122,11 @@ describe('import direction (DESIGN §2)', () => {
       ['xds-server/translate/x.ts', 'xds-server/cache/types.ts', false],
       ['xds-server/translate/x.ts', 'xds-server/transport/xds-server.ts', false],
       ['sandbox/x.ts', 'xds-server/translate/index.ts', true],
+      ['sandbox/x.ts', 'xds-server/model/build-mesh-model.ts', true],
+      ['sandbox/x.ts', 'xds-server/config/loader.ts', true],
+      ['sandbox/x.ts', 'xds-server/app/prescient.ts', false],
+      ['xds-server/pipeline/x.ts', 'xds-server/app/prescient.ts', false],
+      ['xds-server/app/x.ts', 'sandbox/sim.ts', true],
       ['sandbox/x.ts', 'scorer/score/score-service.ts', true],
       ['sandbox/x.ts', 'xds-server/transport/xds-server.ts', false],
       ['sandbox/x.ts', 'xds-server/cache/resource-cache.ts', false],
