@@ -71,6 +71,9 @@ function healthCheck(spec: HealthCheckSpec, http2: boolean): HealthCheck {
   const d = HEALTH_CHECK_DEFAULTS;
   const check: HealthCheck = {
     interval: toProtoDuration(spec.interval ?? d.interval),
+    // Envoy checks a cluster that has had no traffic yet only every 60 s by default: the
+    // configured interval holds from the start instead.
+    no_traffic_interval: toProtoDuration(spec.interval ?? d.interval),
     timeout: toProtoDuration(spec.timeout ?? d.timeout),
     unhealthy_threshold: { value: spec.unhealthyThreshold ?? d.unhealthyThreshold },
     healthy_threshold: { value: spec.healthyThreshold ?? d.healthyThreshold },

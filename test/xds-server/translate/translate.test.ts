@@ -74,6 +74,7 @@ describe('translate', () => {
       assert.equal(c.health_checks.length, 3);
       assert.deepEqual(c.health_checks[0].grpc_health_check, { service_name: '' });
       assert.deepEqual(c.health_checks[0].interval, { seconds: 5, nanos: 0 });
+      assert.deepEqual(c.health_checks[0].no_traffic_interval, c.health_checks[0].interval, 'not Envoy\'s 60 s before the first request');
       assert.deepEqual(c.health_checks[1].http_health_check, { path: '/ready', codec_client_type: 'HTTP2' });
       assert.deepEqual(c.health_checks[2].tcp_health_check, {});
       const options = c.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'];
