@@ -14,6 +14,7 @@ import { buildMeshConfig } from './mesh-config.ts';
 import { defaultValidators, type KindValidators } from './validators.ts';
 import { validateDocument } from './validate-document.ts';
 import { parseYamlSource, type SourceDocument } from './yaml-source.ts';
+import { documentLimitErrors } from './document-limits.ts';
 
 export type ConfigLoadResult =
   | { ok: true; config: MeshConfig; documents: AnyDocument[] }
@@ -78,6 +79,9 @@ function resultOf(sources: readonly SourceDocument[], earlier: readonly ConfigEr
  * half-way writes exactly that, and accepting it would withdraw every resource the file declared.
  */
 function parseFile(text: string, file: string): ReturnType<typeof parseYamlSource> {
+  // Oversized documents are refused before the (slow) parse.
+  const tooLarge = documentLimitErrors(text, file);
+  if (tooLarge.length > 0) return { documents: [], errors: tooLarge };
   const parsed = parseYamlSource(text, file);
   if (parsed.documents.length === 0 && parsed.errors.length === 0) {
     parsed.errors.push({
