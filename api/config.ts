@@ -90,6 +90,11 @@ export interface ServiceSpec {
   endpoints: EndpointSpec[];
   loadBalancing?: { policy: LbPolicy; ringHash?: { minimumRingSize?: number; maximumRingSize?: number } };
   connectTimeout?: string;
+  /**
+   * How Envoy resolves endpoints written as host names (cluster type STRICT_DNS by default, or
+   * LOGICAL_DNS). Proxyless gRPC gets the addresses Prescient resolves (the `resolvedNames` slice).
+   */
+  dnsResolution?: 'STRICT_DNS' | 'LOGICAL_DNS';
   outlierDetection?: OutlierDetectionSpec;
   healthChecks?: HealthCheckSpec[];
 }

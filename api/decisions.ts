@@ -88,6 +88,11 @@ export interface DecisionSlice {
   readonly endpoints?: readonly EndpointDecision[];
   readonly clusters?: readonly ClusterDecision[];
   readonly mirrors?: readonly MirrorDecision[];
+  /**
+   * What host names of endpoints resolve to: name (lower case, no trailing dot) → IP addresses.
+   * The model lists one endpoint per address for clients that accept only IPs (proxyless gRPC).
+   */
+  readonly resolvedNames?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The scorer's slice: weights only, always present. */

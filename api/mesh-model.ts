@@ -29,6 +29,8 @@ export interface ModelEndpoint {
   readonly address: string;
   readonly port: number;
   readonly hostname?: string;
+  /** The host name this endpoint's address was resolved from (config address `name:port`). */
+  readonly resolvedFrom?: string;
   readonly locality?: Locality;
   readonly metadata?: Readonly<Record<string, string>>;
   /** The config weight (1 when unset), before the scorer and overrides. */
@@ -54,6 +56,13 @@ export interface ModelCluster {
   readonly lbPolicy: LbPolicy;
   readonly ringHash?: { readonly minimumRingSize?: number; readonly maximumRingSize?: number };
   readonly connectTimeout?: string;
+  /**
+   * Set when endpoints are written as host names: Envoy resolves them itself with this cluster
+   * type; other clients get `endpoints`, where resolved names are already addresses.
+   */
+  readonly dnsResolution?: 'STRICT_DNS' | 'LOGICAL_DNS';
+  /** The config endpoints Envoy's DNS cluster lists (host names unexpanded), when `dnsResolution` is set. */
+  readonly dnsEndpoints?: readonly ModelEndpoint[];
   readonly outlierDetection?: OutlierDetectionSpec;
   readonly healthChecks?: readonly HealthCheckSpec[];
   readonly endpoints: readonly ModelEndpoint[];

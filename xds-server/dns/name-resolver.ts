@@ -36,6 +36,8 @@ export interface NameResolverOptions {
   readonly servers?: readonly string[];
   /** Called after any name's addresses changed (not on failures that keep the last answer). */
   readonly onChange: () => void;
+  /** Called when a name that resolved fine (or never resolved) starts failing; not on every retry. */
+  readonly onFailure?: (r: ResolvedName) => void;
   /** Floor of the refresh interval (a TTL of 0 would otherwise spin). Default 1000 ms. */
   readonly minRefreshMs?: number;
   /** Ceiling of the refresh interval. Default 300 s. */
@@ -115,6 +117,7 @@ export class NameResolver {
     this.names.set(name, next);
     if (this.running) this.schedule(name, next.nextAt - now());
     if (next.addresses.join() !== before.addresses.join()) this.o.onChange();
+    if (next.lastError && !before.lastError) this.o.onFailure?.(next);
     return next;
   }
 

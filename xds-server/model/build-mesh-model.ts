@@ -16,6 +16,7 @@ import type { MeshModel, ModelCluster, ModelConflict } from '../../api/mesh-mode
 import { addDecidedClusters, type OwnedCluster } from './decided-clusters.ts';
 import { activeOverrides, serviceEndpoints } from './endpoint-state.ts';
 import { clusterName } from './names.ts';
+import { expandResolved, isHostName, resolvedNameKey } from './resolved-endpoints.ts';
 import { buildRouteTables, type OwnedMirror } from './route-tables.ts';
 
 /** Tracks the earliest instant after `now`. */
@@ -33,6 +34,7 @@ function collect(decisions: Decisions, now: number, next: NextChange) {
   const endpoints = new Map<string, EndpointDecision[]>();
   const clusters: OwnedCluster[] = [];
   const mirrors: OwnedMirror[] = [];
+  const resolvedNames = new Map<string, readonly string[]>();
   const conflicts: ModelConflict[] = [];
   const live = (expiresAt: number | undefined) => {
     next.see(expiresAt);
@@ -53,8 +55,9 @@ function collect(decisions: Decisions, now: number, next: NextChange) {
     }
     for (const c of slice.clusters ?? []) if (live(c.expiresAt)) clusters.push({ ...c, owner });
     for (const m of slice.mirrors ?? []) if (live(m.expiresAt)) mirrors.push({ ...m, owner });
+    for (const [name, addresses] of slice.resolvedNames ?? []) if (!resolvedNames.has(resolvedNameKey(name))) resolvedNames.set(resolvedNameKey(name), addresses);
   }
-  return { weights, endpoints, clusters, mirrors, conflicts };
+  return { weights, endpoints, clusters, mirrors, resolvedNames, conflicts };
 }
 
 export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: number): MeshModel {
@@ -68,6 +71,8 @@ export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: nu
     const spec = doc.spec;
     const scored = decided.weights.get(service)?.weights;
     const overrides = activeOverrides(config, service, now);
+    const configured = serviceEndpoints(doc, overrides, scored, decided.endpoints.get(service) ?? []);
+    const named = configured.some((e) => isHostName(e.address));
     clusters.set(clusterName(service), {
       name: clusterName(service),
       service,
@@ -78,7 +83,8 @@ export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: nu
       ...(spec.connectTimeout !== undefined && { connectTimeout: spec.connectTimeout }),
       ...(spec.outlierDetection && { outlierDetection: spec.outlierDetection }),
       ...(spec.healthChecks && { healthChecks: spec.healthChecks }),
-      endpoints: serviceEndpoints(doc, overrides, scored, decided.endpoints.get(service) ?? []),
+      endpoints: named ? expandResolved(configured, decided.resolvedNames) : configured,
+      ...(named && { dnsResolution: spec.dnsResolution ?? 'STRICT_DNS', dnsEndpoints: configured }),
       overrides: config.weightOverrides.filter((o) => o.spec.service === service).map((o) => o.metadata.name),
       ...(scored?.modelVersion !== undefined && { modelVersion: scored.modelVersion }),
       ...(scored && { computedAt: scored.computedAt }),

@@ -13,6 +13,7 @@ import { TYPE_URL } from '../envoy/type-urls.ts';
 import { EXTENSION_TYPE_URL, packAny } from './any.ts';
 import { adsConfigSource } from './config-source.ts';
 import { assignmentName, HTTP_PROTOCOL_OPTIONS_EXTENSION } from '../model/names.ts';
+import { dnsLoadAssignment } from './endpoint.ts';
 import { originOfModel, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
 import type { ClientFlavor, RenderedResource } from './types.ts';
@@ -92,14 +93,23 @@ function renderCluster(c: ModelCluster, flavor: ClientFlavor): RenderedResource 
   const name = c.name;
   const origins: FieldOriginMap = new Map();
   const policy = lbPolicyFor(c, flavor);
-  const cluster: Cluster = {
-    name,
-    type: 'EDS',
-    eds_cluster_config: { eds_config: adsConfigSource(), service_name: assignmentName(name) },
-    lb_policy: policy,
-    lrs_server: { self: {} },
-  };
+  // Endpoints written as host names: Envoy resolves them itself (following the records' TTL);
+  // proxyless gRPC gets the addresses Prescient resolved, over EDS like any other cluster.
+  const dns = flavor === 'envoy' && c.dnsResolution !== undefined && c.dnsEndpoints !== undefined;
+  const cluster: Cluster = dns
+    ? { name, type: c.dnsResolution, load_assignment: dnsLoadAssignment(name, c.dnsEndpoints!), respect_dns_ttl: true, lb_policy: policy, lrs_server: { self: {} } }
+    : {
+        name,
+        type: 'EDS',
+        eds_cluster_config: { eds_config: adsConfigSource(), service_name: assignmentName(name) },
+        lb_policy: policy,
+        lrs_server: { self: {} },
+      };
   const doc = c.origin.source === 'config' ? c.origin.document : undefined;
+  if (dns) {
+    origins.set('type', 'spec.dnsResolution');
+    origins.set('load_assignment', 'spec.endpoints');
+  }
   if (doc?.kind === 'Service' && doc.spec.loadBalancing) origins.set('lb_policy', 'spec.loadBalancing.policy');
   if (policy === 'RING_HASH') {
     const ring = c.ringHash;

@@ -22,6 +22,7 @@ import type { Struct } from '../envoy/generated/google/protobuf/Struct.ts';
 import { TYPE_URL } from '../envoy/type-urls.ts';
 import { lbPolicyFor } from './cluster.ts';
 import { assignmentName } from '../model/names.ts';
+import { isHostName } from '../model/resolved-endpoints.ts';
 import { originOfModel, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
 import type { RenderedResource } from './types.ts';
@@ -109,12 +110,21 @@ function grpcLocalities(endpoints: readonly ModelEndpoint[], ringHash: boolean, 
   });
 }
 
+/**
+ * The inline assignment of an Envoy STRICT_DNS / LOGICAL_DNS cluster: endpoints as configured,
+ * host names unresolved (Envoy resolves them).
+ */
+export function dnsLoadAssignment(clusterName: string, endpoints: readonly ModelEndpoint[]): ClusterLoadAssignment {
+  return { cluster_name: clusterName, endpoints: envoyLocalities(endpoints, new Map()) };
+}
+
 function renderAssignment(ctx: TranslateContext, cluster: ModelCluster): RenderedResource {
   const name = assignmentName(cluster.name);
   const origins: FieldOriginMap = new Map();
   const endpoints =
     ctx.flavor === 'grpc'
-      ? grpcLocalities(cluster.endpoints, lbPolicyFor(cluster, ctx.flavor) === 'RING_HASH', origins)
+      ? // gRPC NACKs an assignment with a host name; names nobody resolved yet are left out.
+        grpcLocalities(cluster.endpoints.filter((e) => !isHostName(e.address)), lbPolicyFor(cluster, ctx.flavor) === 'RING_HASH', origins)
       : envoyLocalities(cluster.endpoints, origins);
   const assignment: ClusterLoadAssignment = { cluster_name: name, endpoints };
   return renderedResource(TYPE_URL.endpoint, name, assignment, originOfModel(cluster.origin, 'spec.endpoints'), origins);
@@ -123,6 +133,7 @@ function renderAssignment(ctx: TranslateContext, cluster: ModelCluster): Rendere
 export const endpointRenderer: ResourceRenderer = {
   typeUrl: TYPE_URL.endpoint,
   render(ctx: TranslateContext): RenderedResource[] {
-    return ctx.clusters.map((c) => renderAssignment(ctx, c));
+    // Envoy's DNS clusters carry their endpoints inline (cluster.ts); they have no EDS resource.
+    return ctx.clusters.filter((c) => ctx.flavor === 'grpc' || c.dnsResolution === undefined).map((c) => renderAssignment(ctx, c));
   },
 };
