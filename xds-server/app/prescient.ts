@@ -38,6 +38,7 @@ import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
 import type { TlsOptions } from '../transport/tls-credentials.ts';
 import { XdsServer } from '../transport/xds-server.ts';
 import type { PrescientModule } from './module.ts';
+import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
 import client from 'prom-client';
 
@@ -57,6 +58,8 @@ export interface PrescientOptions {
   nodeGroups?: NodeGroupSelector[];
   /** Scoring is on unless `false`. */
   scorer?: ScorerOptions | false;
+  /** How endpoint host names are resolved for proxyless gRPC (name servers; default the system's). */
+  resolver?: ResolverOptions;
   logger: Logger;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
@@ -196,6 +199,7 @@ export class Prescient {
       this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: this.board.publisher('scorer'), clock: this.clock, logger: log });
       this.modules.push(this.scorer);
     }
+    this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));
 
     this.xds = new XdsServer({
       cache: this.cache,

@@ -36,6 +36,7 @@ export function endpointHostNames(config: MeshConfig): Set<string> {
 export class ResolverModule implements PrescientModule {
   readonly name = 'resolver';
   private readonly resolver: NameResolver;
+  private published = '';
 
   constructor(
     options: ResolverOptions,
@@ -70,6 +71,10 @@ export class ResolverModule implements PrescientModule {
     for (const [name, r] of this.resolver.snapshot()) {
       if (r.addresses.length) resolved.set(name, r.addresses);
     }
+    // Config reloads re-publish; an unchanged answer must not cause a push.
+    const text = JSON.stringify([...resolved]);
+    if (text === this.published) return;
+    this.published = text;
     this.deps.publisher.publish({ resolvedNames: resolved });
   }
 
