@@ -8,11 +8,16 @@
  * Envoy and run in order: each edits the config the next one starts from.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { errorsIn, shareOf, spreadCalls } from '../support/call-tally.ts';
 import { ProxiedEchoClient } from '../support/envoy-client.ts';
 import type { AdsVariant } from '../support/envoy-bootstrap.ts';
-import { EnvoyProxy } from '../support/envoy-proxy.ts';
+import { dumpedResources, EnvoyProxy } from '../support/envoy-proxy.ts';
+import { REPO_ROOT } from '../support/envoy-binary.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/free-port.ts';
 import { HttpBackend, HttpViaProxy } from '../support/http-backends.ts';
@@ -20,13 +25,18 @@ import { backendService } from '../support/meshes.ts';
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
 
+const run = promisify(execFile);
+
 interface MeshShape {
   alpha: [number, number];
   dropA2?: boolean;
   /** Route `split` sends everything to the new Service `green` and `stable`/`canary` are gone. */
   swapped?: boolean;
-  /** Adds a Service Envoy rejects (a host name in an EDS endpoint). */
-  named?: boolean;
+  /**
+   * Adds a Route whose listener port another process already holds: valid by every proto rule,
+   * but Envoy cannot bind it and rejects the listener.
+   */
+  taken?: boolean;
 }
 
 /** What a measurement found, per Envoy, printed once at the end for the README and the report. */
@@ -38,6 +48,8 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
   let a1: BackendServer, a2: BackendServer, stable: BackendServer, canary: BackendServer, green: BackendServer;
   let webA: HttpBackend, webB: HttpBackend;
   let ports: { split: number; alpha: number; web: number };
+  let busy: net.Server;
+  let busyPort: number;
   let h: PrescientHarness;
   let envoy: EnvoyProxy;
   const closers: { close(): void }[] = [];
@@ -51,7 +63,6 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
     ...(m.swapped ? [backendService('green', [{ server: green }])] : [backendService('stable', [{ server: stable }]), backendService('canary', [{ server: canary }])]),
     { kind: 'Service', name: 'web-a', spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: webA.port }] } },
     { kind: 'Service', name: 'web-b', spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: webB.port }] } },
-    ...(m.named ? [{ kind: 'Service', name: 'named', spec: { protocol: 'grpc', endpoints: [{ address: 'localhost', port: stable.port }] } }] : []),
     {
       kind: 'Route',
       name: 'split',
@@ -63,6 +74,7 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
     },
     { kind: 'Route', name: 'alpha', spec: { hosts: ['alpha'], listener: listener(ports.alpha), rules: [{ backends: [{ service: 'alpha' }] }] } },
     { kind: 'Route', name: 'web', spec: { hosts: ['web'], listener: listener(ports.web), rules: [{ backends: [{ service: 'web-a', weight: 1 }, { service: 'web-b', weight: 3 }] }] } },
+    ...(m.taken ? [{ kind: 'Route', name: 'taken', spec: { hosts: ['taken'], listener: listener(busyPort), rules: [{ backends: [{ service: 'alpha' }] }] } }] : []),
   ];
 
   const grpcVia = (host: 'split' | 'alpha') => {
@@ -78,6 +90,9 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
     [webA, webB] = [new HttpBackend('web-a'), new HttpBackend('web-b')];
     await Promise.all([webA.start(), webB.start()]);
     ports = { split: await freePort(), alpha: await freePort(), web: await freePort() };
+    busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as net.AddressInfo).port;
     h = await PrescientHarness.start(docs({ alpha: [1, 3] }));
     envoy = await EnvoyProxy.start({ xdsPort: h.xdsPort, variant });
   });
@@ -87,6 +102,7 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
     await envoy?.stop();
     await h?.stop();
     await Promise.all([...(grpcBackends ?? []).map((b) => b.stop()), webA?.stop(), webB?.stop()]);
+    busy?.close();
     if (variant === 'delta' && figures.length) console.log(`      Envoy figures: ${figures.join('; ')}`);
   });
 
@@ -100,6 +116,33 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
       assert.equal(t.nackCount, 0, `${t.type}: ${t.lastNack?.message}`);
       assert.ok(t.ackedVersion, `${t.type} acknowledged`);
     }
+  });
+
+  /**
+   * `prescient status --json` (the CLI, reading the admin API) against Envoy's /config_dump: the
+   * version Envoy last ACKed per type is the one its dump shows for the whole type (CDS, LDS;
+   * delta: the system version of the last response) and, in state of the world, on the route
+   * configurations the last RDS response carried. Envoy's dump has no version for endpoint
+   * assignments, and a delta resource's own version is per resource, which `status` does not list.
+   */
+  async function assertStatusMatchesEnvoy(): Promise<void> {
+    await eventually(async () => {
+      const { clients } = await h.adminJson('/debug/clients');
+      return clients.find((c: any) => c.nodeId === envoy.nodeId).types.every((t: any) => !t.pendingNonce && t.ackedVersion === t.lastSent?.version);
+    }, 3000, 50, 'Envoy in sync');
+    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'bin/prescient.js'), 'status', '--json', '--admin', `http://127.0.0.1:${h.prescient.adminPort}`], { timeout: 30_000 });
+    const stream = JSON.parse(stdout).find((c: any) => c.nodeId === envoy.nodeId);
+    const acked = Object.fromEntries(stream.types.map((t: any) => [t.type, t.ackedVersion]));
+    for (const t of stream.types) assert.equal(t.ackedVersion, t.lastSent.version, `${t.type} is SYNCED`);
+    const dump = await envoy.configDump();
+    const top = (kind: string) => dump.configs.find((c: any) => c['@type'].endsWith(`.${kind}`)).version_info;
+    assert.equal(top('ClustersConfigDump'), acked.cds);
+    assert.equal(top('ListenersConfigDump'), acked.lds);
+    if (variant === 'sotw') assert.ok(dumpedResources(dump).some((r) => r.type === 'rds' && r.version === acked.rds), `a route configuration at ${acked.rds}`);
+  }
+
+  it('shows in `prescient status` the versions Envoy\'s own /config_dump says it runs (CSDS)', async () => {
+    await assertStatusMatchesEnvoy();
   });
 
   it('splits 2,000 gRPC calls 1:3 between weighted clusters of a route (±5 points)', async () => {
@@ -185,23 +228,24 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
       count(load.take());
     }
     assert.deepEqual(errorsIn(all), [], `calls failed during the swap: ${[...all]}`);
+    await assertStatusMatchesEnvoy();
     assert.ok((all.get('green') ?? 0) > 50 && (all.get('stable') ?? 0) + (all.get('canary') ?? 0) > 0, `the load spanned the swap: ${[...all]}`);
   });
 
   it('records a resource Envoy rejects as a NACK with Envoy\'s own message, and does not resend it in a loop', async () => {
-    await h.writeConfig(docs({ alpha: [3, 1], dropA2: true, swapped: true, named: true }));
-    const eds = async () => {
+    await h.writeConfig(docs({ alpha: [3, 1], dropA2: true, swapped: true, taken: true }));
+    const lds = async () => {
       const { clients } = await h.adminJson('/debug/clients');
-      return clients.find((c: any) => c.nodeId === envoy.nodeId).types.find((t: any) => t.type === 'eds');
+      return clients.find((c: any) => c.nodeId === envoy.nodeId).types.find((t: any) => t.type === 'lds');
     };
     let t: any;
-    await eventually(async () => (t = await eds()).lastNack !== undefined, 5000, 100, 'Envoy NACKs');
-    assert.match(t.lastNack.message, /malformed IP address: localhost/);
-    assert.match((await h.admin('/metrics')).body, /prescient_xds_rejects_total\{type="eds"\} [1-9]/);
-    // Envoy keeps what it had: calls still work.
+    await eventually(async () => (t = await lds()).lastNack !== undefined, 5000, 100, 'Envoy NACKs');
+    assert.match(t.lastNack.message, new RegExp(`cannot bind '127\\.0\\.0\\.1:${busyPort}': Address already in use`));
+    assert.match((await h.admin('/metrics')).body, /prescient_xds_rejects_total\{type="lds"\} [1-9]/);
+    // Envoy keeps its other listeners: calls still work.
     assert.equal((await grpcVia('split').spread(100)).get('green'), 100);
     const nackCount = t.nackCount;
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await eds()).nackCount, nackCount, 'the rejected version was sent again');
+    assert.equal((await lds()).nackCount, nackCount, 'the rejected version was sent again');
   });
 });
