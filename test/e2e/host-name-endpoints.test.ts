@@ -1,8 +1,11 @@
 /**
- * A Service endpoint written as a host name, served to real @grpc/grpc-js-xds clients (which
- * accept only IP addresses in EDS): the name lives in a zone of a real BIND 9 and resolves to two
- * loopback addresses, each with a real gRPC server on the same port. Prescient resolves it on the
- * records' TTL; a changed record reaches the clients.
+ * A Service endpoint written as a host name: the name lives in a zone of a real BIND 9 and
+ * resolves to two loopback addresses, each with a real gRPC server on the same port.
+ * - Real @grpc/grpc-js-xds clients (which accept only IP addresses in EDS) get the addresses
+ *   Prescient resolves on the records' TTL.
+ * - A real Envoy 1.40 gets a STRICT_DNS cluster and resolves the name itself (its bootstrap points
+ *   its DNS resolver at the test's BIND, as an operator's would at the cluster DNS).
+ * In both, a changed record reaches the clients.
  */
 import assert from 'node:assert/strict';
 import { DnsClient } from '../../xds-server/dns/dns-client.ts';
@@ -11,6 +14,9 @@ import type { UpdateOperation } from '../../xds-server/dns/update-message.ts';
 import { sendUpdate } from '../../xds-server/dns/zone-operations.ts';
 import { BackendServer } from '../support/backend-servers.ts';
 import { BindServer } from '../support/bind-server.ts';
+import { ProxiedEchoClient } from '../support/envoy-client.ts';
+import { EnvoyProxy } from '../support/envoy-proxy.ts';
+import { freePort } from '../support/free-port.ts';
 import { eventually } from '../support/eventually.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { EchoClient } from '../support/xds-channel.ts';
@@ -78,5 +84,72 @@ describe('e2e: host-name endpoints for proxyless gRPC', function () {
     const seen = await clients[0]!.spread(20);
     assert.equal(seen.get('b'), 20);
     await bind.restart();
+  });
+});
+
+describe('e2e: host-name endpoints for a real Envoy (STRICT_DNS)', function () {
+  this.timeout(90_000);
+  let bind: BindServer;
+  let servers: BackendServer[] = [];
+  let h: PrescientHarness | undefined;
+  let envoy: EnvoyProxy | undefined;
+  let client: ProxiedEchoClient | undefined;
+
+  before(async () => {
+    bind = await BindServer.start();
+    const a = new BackendServer('a');
+    const port = await a.start(0, '127.0.0.1');
+    const b = new BackendServer('b');
+    await b.start(port, '127.0.0.2');
+    servers = [a, b];
+    const dns = new DnsClient({ server: { address: '127.0.0.1', port: bind.port }, key: await loadTsigKey({ file: bind.keyFile }) });
+    const operations: UpdateOperation[] = ['127.0.0.1', '127.0.0.2'].map((address) => ({ kind: 'add', name: 'backend.mesh.test', ttl: 1, record: { type: 'A', address } }));
+    assert.deepEqual(await sendUpdate(dns, { zone: bind.zone, prerequisites: [], operations }), { kind: 'applied' });
+    const listenerPort = await freePort();
+    h = await PrescientHarness.start([
+      { kind: 'Service', name: 'api', spec: { protocol: 'grpc', endpoints: [{ address: 'backend.mesh.test', port }] } },
+      { kind: 'Route', name: 'api', spec: { hosts: ['api'], listener: { address: '127.0.0.1', port: listenerPort }, rules: [{ backends: [{ service: 'api' }], timeout: '5s' }] } },
+    ]);
+    envoy = await EnvoyProxy.start({
+      xdsPort: h.xdsPort,
+      edit: (bootstrap) => {
+        bootstrap.typed_dns_resolver_config = {
+          name: 'envoy.network.dns_resolver.cares',
+          typed_config: {
+            '@type': 'type.googleapis.com/envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig',
+            resolvers: [{ socket_address: { address: '127.0.0.1', port_value: bind.port } }],
+            dns_resolver_options: { no_default_search_domain: true },
+          },
+        };
+      },
+    });
+    client = new ProxiedEchoClient(listenerPort, 'api');
+  });
+
+  after(async () => {
+    client?.close();
+    await envoy?.stop();
+    await h?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await bind?.dispose();
+  });
+
+  it('Envoy resolves the name to both addresses and follows a changed record', async () => {
+    const dump = await envoy!.configDump();
+    const clusters = dump.configs.find((c: { '@type': string }) => c['@type'].endsWith('.ClustersConfigDump')).dynamic_active_clusters;
+    assert.equal(clusters.find((c: { cluster: { name: string } }) => c.cluster.name === 'api').cluster.type, 'STRICT_DNS');
+    await eventually(async () => {
+      const seen = await client!.spread(40);
+      return (seen.get('a') ?? 0) > 0 && (seen.get('b') ?? 0) > 0;
+    }, 20_000, 200, 'Envoy sends calls to both addresses of backend.mesh.test');
+    const dns = new DnsClient({ server: { address: '127.0.0.1', port: bind.port }, key: await loadTsigKey({ file: bind.keyFile }) });
+    assert.deepEqual(
+      await sendUpdate(dns, { zone: bind.zone, prerequisites: [], operations: [{ kind: 'delete-record', name: 'backend.mesh.test', record: { type: 'A', address: '127.0.0.2' } }] }),
+      { kind: 'applied' },
+    );
+    await eventually(async () => {
+      const seen = await client!.spread(20);
+      return (seen.get('a') ?? 0) === 20;
+    }, 20_000, 200, 'every call goes to 127.0.0.1 once the record is gone');
   });
 });
