@@ -5,6 +5,7 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import { runServe } from './serve-command.ts';
 import { runValidate } from './validate-command.ts';
+import { runDnsStatus } from './dns-command.ts';
 import { runSelect, runStatus, runWeights, type InspectFlags } from './inspect-commands.ts';
 
 function positiveInt(value: string): number {
@@ -48,6 +49,7 @@ program
   .addOption(new Option('--feature-store-budget-mb <mb>', 'telemetry ring memory (default 384, sized for the shipped 1 GiB limit; keep limit ≥ this + 512)').env('PRESCIENT_FEATURE_STORE_BUDGET_MB').argParser(positiveInt))
   .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
+  .addOption(new Option('--dns-server <host[:port]...>', 'name servers for resolving endpoint host names for proxyless gRPC (default: the system resolver)').default([]))
   .action(async (opts) => {
     process.exitCode = await runServe(opts);
   });
@@ -62,8 +64,8 @@ program
   });
 
 /** The options every command that reads a running Prescient shares. */
-function inspectCommand(name: string, description: string): Command {
-  return program
+function inspectCommand(name: string, description: string, parent: Command = program): Command {
+  return parent
     .command(name)
     .description(description)
     .addOption(new Option('--admin <url>', "the admin API of a running Prescient").env('PRESCIENT_ADMIN_URL').default('http://127.0.0.1:9901'))
@@ -89,5 +91,12 @@ inspectCommand('select', 'ask the smart endpoint API for one endpoint of a servi
   .action(async (service: string, opts: InspectFlags & { network?: string }) => {
     process.exitCode = await runSelect(service, opts.network, opts);
   });
+
+const dns = program.command('dns').description('dynamic DNS: the zones Prescient keeps updated (DnsZone documents)');
+inspectCommand('status', 'per zone: the published records, the last update and the last error (exit 2 when the last attempt failed)', dns).action(
+  async (opts: InspectFlags) => {
+    process.exitCode = await runDnsStatus(opts);
+  },
+);
 
 await program.parseAsync();

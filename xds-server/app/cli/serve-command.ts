@@ -36,6 +36,7 @@ export interface ServeFlags {
   lrsAllowUnauthenticated?: boolean;
   featureStoreBudgetMb?: number;
   ingestPerClientPerMinute?: number;
+  dnsServer: string[];
 }
 
 const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
@@ -101,6 +102,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
             ingestPerClientPerMinute: flags.ingestPerClientPerMinute,
           }
         : false,
+      ...(flags.dnsServer.length ? { resolver: { servers: flags.dnsServer } } : {}),
       logger,
     });
   } catch (err) {
