@@ -8,9 +8,10 @@ import type { MeshConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/clock.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import type client from 'prom-client';
+import type { FeatureStore } from '../../scorer/features/types.ts';
 import { DnsSink, type DnsZoneStatus } from '../dns/dns-sink.ts';
 import { createDnsMetrics } from '../dns/metrics.ts';
-import { endpointViewFromModel, type SignalSource } from '../dns/model-view.ts';
+import { endpointViewFromModel, type EndpointSignals, type SignalSource } from '../dns/model-view.ts';
 import { dnsZoneConfig, type DnsZoneSpec } from '../dns/zone-config.ts';
 import type { Logger } from '../log.ts';
 import type { ModelSink } from '../pipeline/model-sink.ts';
@@ -27,6 +28,31 @@ export interface DnsModuleDeps {
   readonly signals?: SignalSource;
   /** Longest time between syncs (tests shorten it). Default 1000 ms. */
   readonly tickMs?: number;
+}
+
+/**
+ * What the scorer's feature store says of an endpoint lately: error rate (the latest report) and
+ * probe loss and latency averaged over the last `windowBuckets` buckets (one lost probe is not an
+ * outage), ignoring values older than `staleAfterMs`. Probe loss counts as errors: an endpoint
+ * whose health checks fail is as bad for a DNS client as one whose calls fail.
+ */
+export function featureSignals(features: FeatureStore, now: () => number, staleAfterMs = 30_000, windowBuckets = 3): SignalSource {
+  return (service, endpoint): EndpointSignals | undefined => {
+    const t = now();
+    const fresh = (metric: 'error_rate' | 'loss' | 'latency_ms') => {
+      const v = features.latest(service, endpoint, metric);
+      return v && t - v.at <= staleAfterMs && Number.isFinite(v.value) ? v.value : undefined;
+    };
+    const recent = (metric: 'loss' | 'latency_ms') => {
+      if (fresh(metric) === undefined) return undefined;
+      const values = [...features.window(service, endpoint, metric, windowBuckets, t)].filter(Number.isFinite);
+      return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+    };
+    const errors = [fresh('error_rate'), recent('loss')].filter((v): v is number => v !== undefined);
+    const latencyMs = recent('latency_ms');
+    if (!errors.length && latencyMs === undefined) return undefined;
+    return { ...(errors.length ? { errorRate: Math.max(...errors) } : {}), ...(latencyMs !== undefined ? { latencyMs } : {}) };
+  };
 }
 
 export class DnsModule implements PrescientModule, ModelSink {
