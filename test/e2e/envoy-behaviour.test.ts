@@ -1,7 +1,8 @@
 /**
  * What Prescient renders for Envoy beyond weights, checked against a real Envoy 1.40 (started from
  * the shipped state-of-the-world bootstrap) and real gRPC servers on 127.0.0.1: outlier detection,
- * active health checks, draining, retries, timeouts and HTTP/2 upstreams, each seen in Envoy's
+ * active health checks, draining, retries, timeouts, HTTP/2 upstreams and EDS priorities
+ * (spec.endpoints[].priority; the failover issue builds on it), each seen in Envoy's
  * own admin API (/clusters, /stats) as well as in where calls went.
  */
 import assert from 'node:assert/strict';
@@ -15,8 +16,8 @@ import { HttpBackend, HttpViaProxy } from '../support/http-backends.ts';
 import { backendService } from '../support/meshes.ts';
 import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
 
-type Route = 'od' | 'hc' | 'drain' | 'retry' | 'slow' | 'web';
-const ROUTES: Route[] = ['od', 'hc', 'drain', 'retry', 'slow', 'web'];
+type Route = 'od' | 'hc' | 'drain' | 'retry' | 'slow' | 'web' | 'prio';
+const ROUTES: Route[] = ['od', 'hc', 'drain', 'retry', 'slow', 'web', 'prio'];
 
 describe('e2e: Envoy 1.40 behaviour rendered by Prescient', function () {
   this.timeout(60_000);
@@ -41,12 +42,25 @@ describe('e2e: Envoy 1.40 behaviour rendered by Prescient', function () {
     backendService('retry', pair('retry')),
     backendService('slow', [{ server: servers.slow1! }]),
     { kind: 'Service', name: 'web', spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: web.port }] } },
+    {
+      kind: 'Service',
+      name: 'prio',
+      spec: {
+        protocol: 'grpc',
+        endpoints: [
+          { address: '127.0.0.1', port: servers.prio1!.port, priority: 0 },
+          { address: '127.0.0.1', port: servers.prio2!.port, priority: 1 },
+        ],
+        healthChecks: [{ type: 'grpc', interval: '200ms', timeout: '1s', unhealthyThreshold: 1, healthyThreshold: 1 }],
+      },
+    },
     route('od'),
     route('hc'),
     route('drain'),
     route('retry', { retries: { attempts: 3, retryOn: ['unavailable'] } }),
     route('slow', { timeout: '300ms' }),
     route('web'),
+    route('prio'),
   ];
   const via = (name: Route) => {
     const c = new ProxiedEchoClient(ports[name], name);
@@ -55,7 +69,7 @@ describe('e2e: Envoy 1.40 behaviour rendered by Prescient', function () {
   };
 
   before(async () => {
-    const ids = ['od1', 'od2', 'hc1', 'hc2', 'drain1', 'drain2', 'retry1', 'retry2', 'slow1'];
+    const ids = ['od1', 'od2', 'hc1', 'hc2', 'drain1', 'drain2', 'retry1', 'retry2', 'slow1', 'prio1', 'prio2'];
     servers = Object.fromEntries((await startBackends(ids)).map((s) => [s.id, s]));
     web = new HttpBackend('web');
     await web.start();
@@ -142,5 +156,21 @@ describe('e2e: Envoy 1.40 behaviour rendered by Prescient', function () {
     assert.equal(await envoy.stat('cluster.drain.upstream_cx_http1_total'), 0);
     assert.ok((await envoy.stat('cluster.web.upstream_cx_http1_total')) >= 1);
     assert.equal(await envoy.stat('cluster.web.upstream_cx_http2_total'), 0);
+  });
+
+  it('sends everything to priority 0 while it is healthy, fails over to priority 1 when it is gone, and back', async () => {
+    const [first, second] = [servers.prio1!, servers.prio2!];
+    const hosts = await envoy.hosts('prio');
+    assert.deepEqual(hosts.map((x) => [x.endpoint, x.priority]).sort(), [[first.endpoint, 0], [second.endpoint, 1]].sort());
+    const c = via('prio');
+    assert.deepEqual([...(await c.spread(200))], [['prio1', 200]]);
+    first.faults.failFast = true;
+    try {
+      await eventually(async () => (await c.spread(20, 5)).get('prio2') === 20, 3000, 50, 'priority 1 takes every call');
+      assert.deepEqual([...(await c.spread(200))], [['prio2', 200]]);
+    } finally {
+      first.faults.failFast = false;
+    }
+    await eventually(async () => (await c.spread(20, 5)).get('prio1') === 20, 3000, 50, 'priority 0 takes every call again');
   });
 });
