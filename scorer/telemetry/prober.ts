@@ -62,6 +62,8 @@ interface TargetState {
 }
 
 const SOURCE = 'probe';
+/** New targets set up per event-loop turn. */
+const ADD_SLICE = 2_000;
 
 function targetKey(t: ProbeTarget): string {
   return `${t.service}\n${t.endpoint}\n${t.kind}\n${t.path ?? ''}`;
@@ -83,6 +85,8 @@ export class Prober {
   private timer: unknown;
   private timerDue = Number.POSITIVE_INFINITY;
   private idle: (() => void)[] = [];
+  /** Bumped by every setTargets and by stop, so slices of an older target set stop adding. */
+  private addGeneration = 0;
 
   constructor(options: ProberOptions) {
     this.store = options.store;
@@ -109,15 +113,25 @@ export class Prober {
       this.targets.delete(key);
     }
     const now = this.clock.now();
-    let added = 0;
     const fresh = [...next].filter(([key]) => !this.targets.has(key));
-    for (const [key, target] of fresh) {
-      const state = this.createState(key, target);
-      if (!state) continue;
-      this.targets.set(key, state);
-      this.queue.push(now + (state.intervalMs * added++) / fresh.length, state);
-    }
-    this.pump();
+    const generation = ++this.addGeneration;
+    // Tens of thousands of new targets take a few hundred ms to set up: added in slices, so a big
+    // config reload does not stall the event loop (the first slice is added at once).
+    const addSlice = (from: number): void => {
+      if (generation !== this.addGeneration) return; // superseded by a newer set, or stopped
+      const end = Math.min(fresh.length, from + ADD_SLICE);
+      for (let i = from; i < end; i++) {
+        const [key, target] = fresh[i]!;
+        if (this.targets.has(key)) continue;
+        const state = this.createState(key, target);
+        if (!state) continue;
+        this.targets.set(key, state);
+        this.queue.push(now + (state.intervalMs * i) / fresh.length, state);
+      }
+      this.pump();
+      if (end < fresh.length) setImmediate(() => addSlice(end));
+    };
+    addSlice(0);
   }
 
   get targetCount(): number {
@@ -132,6 +146,7 @@ export class Prober {
   /** Stops scheduling, waits for probes in flight, and closes every connection. */
   async stop(): Promise<void> {
     this.running = false;
+    this.addGeneration++;
     this.clearTimer();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     for (const state of this.targets.values()) state.check.close();

@@ -32,6 +32,7 @@ import type { ModelSink } from '../pipeline/model-sink.ts';
 import { Publisher } from '../pipeline/publisher.ts';
 import { clockTimers, DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeline/push-debouncer.ts';
 import { checkRendering } from '../pipeline/render-check.ts';
+import { OffThreadReloader } from '../pipeline/off-thread-reloader.ts';
 import { RenderTargets } from '../pipeline/render-targets.ts';
 import { weightsReport } from '../pipeline/weights-report.ts';
 import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
@@ -90,6 +91,8 @@ export class Prescient {
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
+  /** Reloads parse, validate and render-check in a worker thread, so big configs never stall serving. */
+  private readonly reloader = new OffThreadReloader();
   xdsPort = 0;
   adminPort = 0;
 
@@ -169,6 +172,7 @@ export class Prescient {
     this.debouncer.close();
     this.changeTimer.stop();
     this.watcher?.close();
+    await this.reloader.close();
     for (const m of [...this.modules].reverse()) await m.stop(options);
     await this.xds?.close(200);
     await this.admin?.close();
@@ -239,9 +243,17 @@ export class Prescient {
       o.configPaths,
       (result) => {
         const now = this.clock.now();
-        if (this.configState.reload(checkRendering(result, now), now, log)) this.onConfig(this.configState.config);
+        if (this.configState.reload(result, now, log)) this.onConfig(this.configState.config);
       },
-      { onWatchError: (err) => log.warn({ err: err.message }, 'config path not watched; edits to it are not hot-reloaded until restart') },
+      {
+        // The worker already ran the render check; if the worker itself fails, reload here.
+        load: (paths) =>
+          this.reloader.load(paths, this.clock.now()).catch(async (err: Error) => {
+            log.error({ err: err.message }, 'config reload worker failed; reloading on the serving thread');
+            return checkRendering(await loadConfigFiles(paths), this.clock.now());
+          }),
+        onWatchError: (err) => log.warn({ err: err.message }, 'config path not watched; edits to it are not hot-reloaded until restart'),
+      },
     );
     log.info({ xds: `${o.xdsAddress.split(':')[0]}:${this.xdsPort}`, admin: `${o.adminAddress.split(':')[0]}:${this.adminPort}`, modules: this.modules.map((m) => m.name) }, 'prescient serving');
   }

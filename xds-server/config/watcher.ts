@@ -9,6 +9,8 @@ import path from 'node:path';
 import { loadConfigFiles, type ConfigLoadResult, type LoadOptions } from './loader.ts';
 
 export interface WatchOptions extends LoadOptions {
+  /** How to load on a change; default `loadConfigFiles` on this thread (the server passes a worker-backed one). */
+  load?: (paths: readonly string[]) => Promise<ConfigLoadResult>;
   /** Quiet time after the last event before reloading. */
   debounceMs?: number;
   /** Called when a watch cannot be set up or fails; the other watches keep working. */
@@ -65,7 +67,7 @@ export function watchConfig(
     try {
       do {
         again = false;
-        const result = await loadConfigFiles(paths, options);
+        const result = await (options.load ? options.load(paths) : loadConfigFiles(paths, options));
         if (!closed) onResult(result);
       } while (again && !closed);
     } finally {
