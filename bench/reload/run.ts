@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:reload`: how long a config reload takes to apply and how long /healthz waits
+ * meanwhile, for 1,000, 10,000 and 50,000 endpoints (the last as 5 Services × 10,000, the most
+ * one Service may hold), plus how fast a 50,000-endpoint Service is refused. A real Prescient
+ * (scorer off: this measures the config path) with one connected xDS client, so every accepted
+ * config is also rendered and pushed. Each size is reloaded `RUNS` times (alternating weights so
+ * every reload changes something); the median apply time and the worst /healthz are reported.
+ * Writes bench/results/reload.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFiles } from '../../xds-server/config/index.ts';
+import { TYPE_URL } from '../../xds-server/envoy/type-urls.ts';
+import { PrescientHarness } from '../../test/support/prescient-harness.ts';
+import { RawXdsClient } from '../../test/support/raw-ads-client.ts';
+import { largeConfigText } from './large-config.ts';
+import { measureReload } from './measure-reload.ts';
+
+const RUNS = Number(process.env.RELOAD_RUNS ?? 3);
+const SIZES: [services: number, endpoints: number][] = [
+  [1, 1_000],
+  [1, 10_000],
+  [5, 10_000],
+];
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+const h = await PrescientHarness.start(largeConfigText(1, 10));
+const client = new RawXdsClient(`127.0.0.1:${h.xdsPort}`);
+const stream = client.sotw();
+stream.send({ node: { id: 'bench', user_agent_name: 'envoy' }, type_url: TYPE_URL.cluster });
+stream.ack(await stream.next());
+
+const runs = [];
+for (const [services, endpoints] of SIZES) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await measureReload(h.prescient, h.configFile, largeConfigText(services, endpoints, i + 1)));
+  const run = {
+    endpoints: services * endpoints,
+    services,
+    applyMs: round(median(samples.map((s) => s.applyMs))),
+    worstHealthzMs: round(Math.max(...samples.map((s) => s.worstHealthzMs))),
+    reloads: RUNS,
+  };
+  console.log(`${String(run.endpoints).padStart(6)} endpoints (${services} × ${endpoints}): apply ${run.applyMs} ms, worst /healthz ${run.worstHealthzMs} ms`);
+  runs.push(run);
+}
+client.close();
+await h.stop();
+
+const dir = await fs.mkdtemp(path.join(tmpdir(), 'prescient-bench-reload-'));
+const huge = path.join(dir, 'huge.yaml');
+await fs.writeFile(huge, largeConfigText(1, 50_000));
+const started = performance.now();
+const refused = await loadConfigFiles([huge]);
+const rejectMs = round(performance.now() - started);
+await fs.rm(dir, { recursive: true, force: true });
+if (refused.ok) throw new Error('a 50,000-endpoint Service was accepted');
+console.log(`a 50,000-endpoint Service refused in ${rejectMs} ms`);
+
+const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', load1: round(loadavg()[0]!) };
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '../results/reload.json');
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ machine, runs, reject50kServiceMs: rejectMs }, null, 2)}\n`);
+console.log(`wrote ${out}`);
