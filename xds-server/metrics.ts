@@ -5,8 +5,6 @@
  */
 import client from 'prom-client';
 
-export const registry = new client.Registry();
-
 export type XdsProtocol = 'sotw' | 'delta' | 'per-type';
 
 /** Short label for a type URL: cds, eds, lds, rds (or "other"). */
@@ -18,86 +16,96 @@ export function typeLabel(typeUrl: string): string {
   return 'other';
 }
 
-export const xdsMetrics = {
-  connectedStreams: new client.Gauge({
-    name: 'prescient_xds_connected_streams',
-    help: 'Open xDS streams by protocol',
-    labelNames: ['protocol'] as const,
-    registers: [registry],
-  }),
-  subscriptions: new client.Gauge({
-    name: 'prescient_xds_subscriptions',
-    help: 'Streams subscribed to each resource type',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  }),
-  pushes: new client.Counter({
-    name: 'prescient_xds_pushes_total',
-    help: 'Discovery responses sent',
-    labelNames: ['type', 'protocol'] as const,
-    registers: [registry],
-  }),
-  responseBytes: new client.Counter({
-    name: 'prescient_xds_response_bytes_total',
-    help: 'Bytes of discovery responses sent',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  }),
-  rejects: new client.Counter({
-    name: 'prescient_xds_rejects_total',
-    help: 'NACKs received from clients',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  }),
-  streamsRefused: new client.Counter({
-    name: 'prescient_xds_streams_refused_total',
-    help: 'New streams refused by the per-second cap (clients retry with backoff)',
-    registers: [registry],
-  }),
-  protocolErrors: new client.Counter({
-    name: 'prescient_xds_protocol_errors_total',
-    help: 'Streams closed for protocol violations',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-  }),
-  convergenceSeconds: new client.Histogram({
-    name: 'prescient_xds_convergence_seconds',
-    help: 'From a config or weight change being published to every subscriber having acknowledged it',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  }),
-  pushSeconds: new client.Histogram({
-    name: 'prescient_push_seconds',
-    help: 'Translate + validate + encode + publish time of one push',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  }),
-  pushTriggers: new client.Counter({
-    name: 'prescient_push_triggers_total',
-    help: 'Push requests by source, before debouncing',
-    labelNames: ['source'] as const,
-    registers: [registry],
-  }),
-  publishRejected: new client.Counter({
-    name: 'prescient_publish_rejected_total',
-    help: 'Rendered resource sets that failed validation and were not published',
-    registers: [registry],
-  }),
-  configReloads: new client.Counter({
-    name: 'prescient_config_reloads_total',
-    help: 'Configuration reloads by result',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  }),
-  configLastReloadSuccess: new client.Gauge({
-    name: 'prescient_config_last_reload_success',
-    help: '1 when the last configuration reload succeeded, 0 when it failed and the previous config is serving',
-    registers: [registry],
-  }),
-  loadReports: new client.Counter({
-    name: 'prescient_lrs_reports_total',
-    help: 'LRS load reports received, by result',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  }),
-};
+/** Every metric of the folder in `registry`: one instance per running Prescient (the root makes its own). */
+export function createXdsMetrics(registry = new client.Registry()) {
+  const xdsMetrics = {
+    connectedStreams: new client.Gauge({
+      name: 'prescient_xds_connected_streams',
+      help: 'Open xDS streams by protocol',
+      labelNames: ['protocol'] as const,
+      registers: [registry],
+    }),
+    subscriptions: new client.Gauge({
+      name: 'prescient_xds_subscriptions',
+      help: 'Streams subscribed to each resource type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    pushes: new client.Counter({
+      name: 'prescient_xds_pushes_total',
+      help: 'Discovery responses sent',
+      labelNames: ['type', 'protocol'] as const,
+      registers: [registry],
+    }),
+    responseBytes: new client.Counter({
+      name: 'prescient_xds_response_bytes_total',
+      help: 'Bytes of discovery responses sent',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    rejects: new client.Counter({
+      name: 'prescient_xds_rejects_total',
+      help: 'NACKs received from clients',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    streamsRefused: new client.Counter({
+      name: 'prescient_xds_streams_refused_total',
+      help: 'New streams refused by the per-second cap (clients retry with backoff)',
+      registers: [registry],
+    }),
+    protocolErrors: new client.Counter({
+      name: 'prescient_xds_protocol_errors_total',
+      help: 'Streams closed for protocol violations',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    convergenceSeconds: new client.Histogram({
+      name: 'prescient_xds_convergence_seconds',
+      help: 'From a config or weight change being published to every subscriber having acknowledged it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    pushSeconds: new client.Histogram({
+      name: 'prescient_push_seconds',
+      help: 'Translate + validate + encode + publish time of one push',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    pushTriggers: new client.Counter({
+      name: 'prescient_push_triggers_total',
+      help: 'Push requests by source, before debouncing',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    publishRejected: new client.Counter({
+      name: 'prescient_publish_rejected_total',
+      help: 'Rendered resource sets that failed validation and were not published',
+      registers: [registry],
+    }),
+    configReloads: new client.Counter({
+      name: 'prescient_config_reloads_total',
+      help: 'Configuration reloads by result',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    configLastReloadSuccess: new client.Gauge({
+      name: 'prescient_config_last_reload_success',
+      help: '1 when the last configuration reload succeeded, 0 when it failed and the previous config is serving',
+      registers: [registry],
+    }),
+    loadReports: new client.Counter({
+      name: 'prescient_lrs_reports_total',
+      help: 'LRS load reports received, by result',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+  };
+  return { registry, xdsMetrics };
+}
+
+export type XdsMetrics = ReturnType<typeof createXdsMetrics>;
+
+/** The instance used by components built without one (unit tests, tools); the root passes its own. */
+export const defaultXdsMetrics = createXdsMetrics();
+export const { registry, xdsMetrics } = defaultXdsMetrics;
