@@ -6,6 +6,7 @@ import { CRD_GROUP, CRD_VERSION, pluralOf } from '../../xds-server/config/crd.ts
 import { formatConfigError } from '../../xds-server/config/errors.ts';
 import { parseConfigText } from '../../xds-server/config/loader.ts';
 import { readSchemaSet } from '../../xds-server/config/schemas.ts';
+import { DEFAULT_MEMORY_BUDGET_BYTES, PROCESS_BASELINE_BYTES } from '../../scorer/features/ring-feature-store.ts';
 import { CONFIGMAP_FILE, DEMO_CONFIG, generatedManifests, manifestDrift, REPO_ROOT } from '../../scripts/gen-crds.ts';
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [k: string]: any };
@@ -18,7 +19,9 @@ function yamlFiles(dir: string): string[] {
 }
 
 const MANIFESTS = path.join(REPO_ROOT, 'manifests');
-const KUBE_FILES = yamlFiles(MANIFESTS).filter((f) => !f.includes(`${path.sep}bootstrap${path.sep}`) && !f.endsWith('kustomization.yaml'));
+const KUBE_FILES = yamlFiles(MANIFESTS).filter(
+  (f) => !f.includes(`${path.sep}bootstrap${path.sep}`) && !f.includes(`${path.sep}options${path.sep}`) && !f.endsWith('kustomization.yaml'),
+);
 
 function objects(file: string): K8sObject[] {
   return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => {
@@ -116,4 +119,72 @@ describe('Kubernetes manifests', () => {
     for (const rel of kustomization.resources) assert.ok(fs.existsSync(path.join(MANIFESTS, rel)), rel);
     assert.deepEqual([...kustomization.resources].sort(), KUBE_FILES.map((f) => path.relative(MANIFESTS, f)).sort());
   });
+
+  describe('security defaults (docs/security.md)', () => {
+    const deployment = () => byKind('Deployment')[0]!;
+    const container = () => deployment().spec.template.spec.containers[0];
+    const env = (name: string) => container().env.find((e: { name: string }) => e.name === name);
+
+    it('take the admin token from a required Secret', () => {
+      const token = env('PRESCIENT_ADMIN_TOKEN');
+      assert.deepEqual(token.valueFrom.secretKeyRef, { name: 'prescient-admin-token', key: 'token' });
+      assert.notEqual(token.valueFrom.secretKeyRef.optional, true, 'the pod must not start without it');
+      assert.equal(byKind('Secret').length, 0, 'no token or key is shipped in the manifests');
+    });
+
+    it('serve xDS over mutual TLS from a cert-manager-compatible Secret, readable by the pod user only', () => {
+      const pod = deployment().spec.template.spec;
+      const volume = pod.volumes.find((v: { secret?: { secretName: string } }) => v.secret?.secretName === 'prescient-xds-tls');
+      assert.ok(volume, 'the prescient-xds-tls Secret is mounted');
+      const mount = container().volumeMounts.find((m: { name: string }) => m.name === volume.name);
+      assert.equal(mount.readOnly, true);
+      for (const [variable, key] of [['PRESCIENT_TLS_CERT', 'tls.crt'], ['PRESCIENT_TLS_KEY', 'tls.key'], ['PRESCIENT_TLS_CA', 'ca.crt']]) {
+        assert.equal(env(variable!).value, `${mount.mountPath}/${key}`, variable);
+      }
+      assert.equal(env('PRESCIENT_TLS_REQUIRE_CLIENT_CERT').value, 'true');
+      assert.ok(env('PRESCIENT_LRS_IDENTITIES').value.includes('='), 'load reports are mapped to identities');
+      assert.equal(volume.secret.defaultMode & 0o007, 0, 'not world-readable');
+      assert.equal(pod.securityContext.fsGroup, pod.securityContext.runAsGroup);
+    });
+
+    it('admit xDS and admin traffic only from the namespaces the NetworkPolicy names', () => {
+      const [policy] = byKind('NetworkPolicy');
+      assert.deepEqual(policy.spec.podSelector.matchLabels, deployment().spec.selector.matchLabels);
+      assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+      const ports = container().ports.map((p: { name: string }) => p.name).sort();
+      const allowed = policy.spec.ingress.flatMap((rule: { ports: { port: string }[] }) => rule.ports.map((p) => p.port)).sort();
+      assert.deepEqual(allowed, ports, 'every port has a rule, and only those');
+      for (const rule of policy.spec.ingress) assert.ok(rule.from?.length > 0, 'no rule admits everyone');
+      const admin = policy.spec.ingress.find((r: { ports: { port: string }[] }) => r.ports.some((p) => p.port === 'http-admin'));
+      assert.ok(admin.from.every((f: { namespaceSelector?: { matchLabels?: object } }) => !f.namespaceSelector || Object.keys(f.namespaceSelector.matchLabels ?? {}).length > 0));
+    });
+
+    it('set a memory limit that holds the feature store budget plus the rest of the process', () => {
+      const limit = bytesOf(container().resources.limits.memory);
+      const budgetMb = env('PRESCIENT_FEATURE_STORE_BUDGET_MB')?.value;
+      const budget = budgetMb === undefined ? DEFAULT_MEMORY_BUDGET_BYTES : Number(budgetMb) * 2 ** 20;
+      assert.ok(limit >= budget + PROCESS_BASELINE_BYTES, `limit ${limit} < budget ${budget} + baseline ${PROCESS_BASELINE_BYTES}`);
+      assert.ok(DEFAULT_MEMORY_BUDGET_BYTES + PROCESS_BASELINE_BYTES <= limit, 'the default budget fits the shipped limit too');
+    });
+
+    it('offer a Redis option with replicas sharing it, reachable only from Prescient', () => {
+      const dir = path.join(MANIFESTS, 'options/redis');
+      const kustomization = objects(path.join(dir, 'kustomization.yaml'))[0] as unknown as { resources: string[]; patches: { patch: string }[] };
+      assert.deepEqual(kustomization.resources, ['../..', 'redis.yaml']);
+      const patch = kustomization.patches[0]!.patch;
+      assert.match(patch, /path: \/spec\/replicas\s+value: 2/);
+      assert.match(patch, /name: REDIS_URL\s+value: redis:\/\/prescient-redis\.prescient\.svc:6379/);
+      const redis = objects(path.join(dir, 'redis.yaml'));
+      const service = redis.find((o) => o.kind === 'Service')!;
+      assert.equal(service.metadata.name, 'prescient-redis');
+      const policy = redis.find((o) => o.kind === 'NetworkPolicy')!;
+      assert.deepEqual(policy.spec.ingress[0].from, [{ podSelector: { matchLabels: deployment().spec.selector.matchLabels } }]);
+    });
+  });
 });
+
+function bytesOf(quantity: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity);
+  assert.ok(m, `unsupported quantity ${quantity}`);
+  return Number(m[1]) * { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, '': 1 }[m[2] ?? '']!;
+}

@@ -31,8 +31,9 @@ export interface ServeFlags {
   prometheusQuery: string[];
   prometheusIntervalMs: number;
   nodeGroup: string[];
-  lrsIdentity: string[];
-  operatorIdentity: string[];
+  /** A string when it came from the environment (`;`-separated / `,`-separated). */
+  lrsIdentity: string[] | string;
+  operatorIdentity: string[] | string;
   lrsAllowUnauthenticated?: boolean;
   featureStoreBudgetMb?: number;
   ingestPerClientPerMinute?: number;
@@ -54,6 +55,12 @@ export function parsePromQueries(values: string[]): PromQuery[] {
   });
 }
 
+/** A repeatable flag's values, or its environment variable's `separator`-separated list. */
+function listFlag(value: string[] | string, separator: string): string[] {
+  const list = Array.isArray(value) ? value : value.split(separator);
+  return list.map((v) => v.trim()).filter(Boolean);
+}
+
 /** PRESCIENT_CONFIG may hold several paths separated by commas. */
 function configPaths(value: string[] | string): string[] {
   const list = Array.isArray(value) ? value : [value];
@@ -70,12 +77,19 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   let nodeGroups;
   let lrsIdentities: LrsIdentityRule[];
   try {
-    lrsIdentities = flags.lrsIdentity.map(parseLrsIdentity);
+    lrsIdentities = listFlag(flags.lrsIdentity, ';').map(parseLrsIdentity);
     prometheus = flags.prometheusUrl ? { url: flags.prometheusUrl, queries: parsePromQueries(flags.prometheusQuery), intervalMs: flags.prometheusIntervalMs } : undefined;
     nodeGroups = flags.nodeGroup.map(parseNodeGroup);
   } catch (err) {
     logger.error((err as Error).message);
     return 1;
+  }
+  const adminHost = flags.adminAddress.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  if (!flags.adminToken && !['127.0.0.1', 'localhost', '::1'].includes(adminHost)) {
+    logger.warn(
+      { code: 'PRESCIENT_ADMIN_OPEN', adminAddress: flags.adminAddress },
+      'the admin API (telemetry ingest, selection, debug) listens beyond loopback without --admin-token: anyone who reaches it can push telemetry that moves traffic',
+    );
   }
   let prescient: Prescient;
   try {
@@ -91,7 +105,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       maxNewStreamsPerSecond: flags.maxNewStreams,
       lrsIntervalMs: flags.lrsIntervalMs,
       nodeGroups,
-      xdsAccess: { lrsIdentities, operatorIdentities: flags.operatorIdentity, allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
+      xdsAccess: { lrsIdentities, operatorIdentities: listFlag(flags.operatorIdentity, ','), allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
       scorer: flags.scorer
         ? {
             redisUrl: flags.redisUrl,
