@@ -7,10 +7,9 @@
 import type { MeshConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/clock.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
-import type client from 'prom-client';
 import type { FeatureStore } from '../../scorer/features/types.ts';
 import { DnsSink, type DnsZoneStatus } from '../dns/dns-sink.ts';
-import { createDnsMetrics } from '../dns/metrics.ts';
+import type { DnsMetrics } from '../dns/metrics.ts';
 import { endpointViewFromModel, type EndpointSignals, type SignalSource } from '../dns/model-view.ts';
 import { dnsZoneConfig, type DnsZoneSpec } from '../dns/zone-config.ts';
 import type { Logger } from '../log.ts';
@@ -20,7 +19,7 @@ import type { PrescientModule } from './module.ts';
 export interface DnsModuleDeps {
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly registry: client.Registry;
+  readonly metrics: DnsMetrics;
   /** The DnsZone documents of a configuration, by name. */
   readonly zonesOf: (config: MeshConfig) => ReadonlyMap<string, { spec: DnsZoneSpec }>;
   /** True while this replica may write (the scorer's lease). */
@@ -67,7 +66,7 @@ export class DnsModule implements PrescientModule, ModelSink {
       clock: deps.clock,
       log,
       view: () => (this.model ? endpointViewFromModel(this.model, deps.signals) : () => undefined),
-      metrics: createDnsMetrics(deps.registry),
+      metrics: deps.metrics,
       ...(deps.isWriter ? { isWriter: deps.isWriter } : {}),
       ...(deps.tickMs !== undefined ? { tickMs: deps.tickMs } : {}),
     });

@@ -1,6 +1,6 @@
 /**
- * Prometheus metrics of the DNS sink, declared in one place, registered on the registry the
- * caller passes (one per Prescient instance). Labels are bounded by config: `zone` is a DnsZone
+ * Prometheus metrics of the DNS sink, declared in one place, in one registry per running
+ * Prescient (the root merges it into /metrics). Labels are bounded by config: `zone` is a DnsZone
  * document name, `name` a name it publishes, `outcome` one of the fixed words below.
  */
 import client from 'prom-client';
@@ -8,13 +8,15 @@ import client from 'prom-client';
 export type UpdateOutcome = 'applied' | 'conflict' | 'refused' | 'unverified' | 'unreachable';
 
 export interface DnsMetrics {
+  readonly registry: client.Registry;
   readonly updates: client.Counter<'zone' | 'outcome'>;
   readonly records: client.Gauge<'zone' | 'name'>;
   readonly publishDelay: client.Histogram<'zone'>;
 }
 
-export function createDnsMetrics(registry: client.Registry): DnsMetrics {
+export function createDnsMetrics(registry = new client.Registry()): DnsMetrics {
   return {
+    registry,
     updates: new client.Counter({
       name: 'prescient_dns_updates_total',
       help: 'RFC 2136 UPDATE messages sent, by outcome (failures: every outcome but applied)',

@@ -47,8 +47,8 @@ describe('DNS sink against a real BIND 9', function () {
       },
       hysteresisMs: 500,
       maxUpdatesPerMinute: 600,
-      timeoutMs: 300,
-      attempts: 1,
+      timeoutMs: 1000,
+      attempts: 2,
       rereadMs: 60_000,
       ...over,
     };
@@ -103,14 +103,13 @@ describe('DNS sink against a real BIND 9', function () {
     assert.deepEqual(records.values.map((v) => v.value), [2], 'one A and one SRV record');
   });
 
-  it('reports an update signed with a wrong key and changes nothing', async () => {
+  it('reports a wrong key (BIND answers NOTAUTH, TSIG error BADSIG) and changes nothing', async () => {
     const keyFile = join(bind.dir, 'wrong.key');
     await writeFile(keyFile, `key "${bind.keyName}" { algorithm hmac-sha256; secret "${randomBytes(32).toString('base64')}"; };\n`);
     await startSink({ key: { file: keyFile } });
-    await eventually(async () => sink!.status()[0]!.lastError !== undefined, 5000);
-    const { lastError, updates } = sink!.status()[0]!;
     // The first thing the writer does is read the zone with a signed query: BIND answers NOTAUTH/BADSIG.
-    assert.match(lastError!.code, /PRESCIENT_DNS_(REFUSED|TSIG)/);
+    await eventually(async () => /PRESCIENT_DNS_(REFUSED|TSIG)/.test(sink!.status()[0]!.lastError?.code ?? ''), 10_000);
+    const { lastError, updates } = sink!.status()[0]!;
     assert.match(lastError!.message, /BADSIG|NOTAUTH|TSIG/);
     assert.equal(updates, 0);
     assert.deepEqual(await bind.dig('api.mesh.test', 'A'), []);
