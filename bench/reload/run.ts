@@ -13,9 +13,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFiles } from '../../xds-server/config/index.ts';
-import { TYPE_URL } from '../../xds-server/envoy/type-urls.ts';
-import { PrescientHarness } from '../../test/support/prescient-harness.ts';
-import { RawXdsClient } from '../../test/support/raw-ads-client.ts';
+import { Prescient } from '../../xds-server/app/prescient.ts';
+import { silentLogger } from '../../xds-server/log.ts';
+import { AckingCdsClient } from './cds-client.ts';
 import { largeConfigText } from './large-config.ts';
 import { measureReload } from './measure-reload.ts';
 
@@ -29,16 +29,24 @@ const SIZES: [services: number, endpoints: number][] = [
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number): number => Math.round(x * 10) / 10;
 
-const h = await PrescientHarness.start(largeConfigText(1, 10));
-const client = new RawXdsClient(`127.0.0.1:${h.xdsPort}`);
-const stream = client.sotw();
-stream.send({ node: { id: 'bench', user_agent_name: 'envoy' }, type_url: TYPE_URL.cluster });
-stream.ack(await stream.next());
+const dir = await fs.mkdtemp(path.join(tmpdir(), 'prescient-bench-reload-'));
+const configFile = path.join(dir, 'mesh.yaml');
+await fs.writeFile(configFile, largeConfigText(1, 10));
+const prescient = await Prescient.start({
+  configPaths: [configFile],
+  xdsAddress: '127.0.0.1:0',
+  adminAddress: '127.0.0.1:0',
+  debounce: { quietMs: 50, maxDelayMs: 250 },
+  scorer: false,
+  logger: silentLogger,
+});
+const client = new AckingCdsClient(`127.0.0.1:${prescient.xdsPort}`, 'bench');
+await client.firstResponse;
 
 const runs = [];
 for (const [services, endpoints] of SIZES) {
   const samples = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await measureReload(h.prescient, h.configFile, largeConfigText(services, endpoints, i + 1)));
+  for (let i = 0; i < RUNS; i++) samples.push(await measureReload(prescient, configFile, largeConfigText(services, endpoints, i + 1)));
   const run = {
     endpoints: services * endpoints,
     services,
@@ -50,9 +58,8 @@ for (const [services, endpoints] of SIZES) {
   runs.push(run);
 }
 client.close();
-await h.stop();
+await prescient.stop();
 
-const dir = await fs.mkdtemp(path.join(tmpdir(), 'prescient-bench-reload-'));
 const huge = path.join(dir, 'huge.yaml');
 await fs.writeFile(huge, largeConfigText(1, 50_000));
 const started = performance.now();
