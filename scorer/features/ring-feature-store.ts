@@ -16,9 +16,11 @@ import { aggregationOf, isCustomMetric } from './aggregation.ts';
 import { BucketPool, BYTES_PER_BUCKET } from './bucket-pool.ts';
 import { Series } from './series.ts';
 import type { FeatureStore, MetricName, Observation, WindowReader } from './types.ts';
-import { featureStoreMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 
 export interface RingFeatureStoreOptions {
+  /** Where the store's gauges go; default the module-level instance. */
+  metrics?: ScorerMetrics;
   /** Bucket width; default 1000 ms. */
   resolutionMs?: number;
   /** How far back windows reach; default 10 min. Rounded up to whole buckets. */
@@ -66,6 +68,7 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
   private endpointCount = 0;
   /** Newest bucket recorded anywhere: the store's notion of "now" for `latest`. */
   private newestBucket = Number.NEGATIVE_INFINITY;
+  private readonly metrics: ScorerMetrics;
 
   constructor(options: RingFeatureStoreOptions = {}) {
     this.resolutionMs = positive('resolutionMs', options.resolutionMs ?? 1000);
@@ -75,6 +78,7 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
     this.maxCustomMetricsPerEndpoint = options.maxCustomMetricsPerEndpoint ?? 16;
     this.maxCustomSeries = Math.floor(this.maxSeries * (options.customSeriesShare ?? 0.5));
     this.pool = new BucketPool(this.size, this.maxSeries);
+    this.metrics = options.metrics ?? defaultScorerMetrics;
   }
 
   get retentionMs(): number {
@@ -116,7 +120,7 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
       }
       if (reason) {
         rejected++;
-        featureStoreMetrics.rejected.inc({ reason });
+        this.metrics.featureStoreMetrics.rejected.inc({ reason });
       }
     }
     if (typeof endpoint === 'object') {
@@ -219,7 +223,7 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
     const entry: EndpointSeries = { metrics: new Map(), customCount: 0 };
     endpoints.set(endpoint, entry);
     this.endpointCount++;
-    featureStoreMetrics.endpoints.set(this.endpointCount);
+    this.metrics.featureStoreMetrics.endpoints.set(this.endpointCount);
     return entry;
   }
 
@@ -239,13 +243,13 @@ export class RingFeatureStore implements FeatureStore, WindowReader {
       endpoint.customCount++;
       this.customSeries++;
     }
-    featureStoreMetrics.series.set(this.pool.inUse);
+    this.metrics.featureStoreMetrics.series.set(this.pool.inUse);
     return series;
   }
 
   private updateGauges(): void {
-    featureStoreMetrics.series.set(this.pool.inUse);
-    featureStoreMetrics.endpoints.set(this.endpointCount);
+    this.metrics.featureStoreMetrics.series.set(this.pool.inUse);
+    this.metrics.featureStoreMetrics.endpoints.set(this.endpointCount);
   }
 }
 

@@ -4,7 +4,6 @@
  * and is what the model's accuracy is compared with). Inference time is measured per forecaster.
  */
 import type { Forecaster, ForecastResult } from '../forecast/types.ts';
-import { scorerMetrics } from '../metrics.ts';
 import { gatherWindows } from './read-features.ts';
 
 export interface BatchedForecasts {
@@ -18,7 +17,6 @@ export interface BatchedForecasts {
 
 async function timed(
   f: Forecaster,
-  label: 'model' | 'fallback',
   windows: Float32Array,
   window: number,
   rows: Uint32Array,
@@ -27,7 +25,6 @@ async function timed(
   const start = performance.now();
   const result = await f.forecast({ windows: gatherWindows(windows, window, f.window, rows, count), count: rows.length });
   const ms = performance.now() - start;
-  scorerMetrics.inferenceSeconds.observe({ forecaster: label }, ms / 1000);
   return { result, ms };
 }
 
@@ -45,9 +42,9 @@ export async function forecastAll(
 ): Promise<BatchedForecasts> {
   // One after the other: onnxruntime-node runs a session synchronously on this thread, so running
   // them "together" overlaps nothing and only blurs which one the time went to.
-  const f = await timed(fallback, 'fallback', windows, window, identityRows(count), count);
+  const f = await timed(fallback, windows, window, identityRows(count), count);
   try {
-    const m = await timed(model, 'model', windows, window, modelRows, count);
+    const m = await timed(model, windows, window, modelRows, count);
     return { model: m.result, fallback: f.result, inferenceMs: { model: m.ms, fallback: f.ms } };
   } catch (err) {
     return { model: undefined, fallback: f.result, modelError: err as Error, inferenceMs: { model: 0, fallback: f.ms } };

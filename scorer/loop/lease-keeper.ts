@@ -6,7 +6,7 @@
  */
 import { isFenced, StoreError } from '../store/errors.ts';
 import type { Lease, ScoreStore } from '../store/types.ts';
-import { scorerMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import type { ScorerLogger } from './logger.ts';
 
 export interface LeaseKeeperOptions {
@@ -17,6 +17,8 @@ export interface LeaseKeeperOptions {
   readonly logger: ScorerLogger;
   /** Called with true on winning the lease and false on losing it. */
   readonly onChange: (leader: boolean) => void;
+  /** Default the module-level instance. */
+  readonly metrics?: ScorerMetrics;
 }
 
 export class LeaseKeeper {
@@ -73,12 +75,12 @@ export class LeaseKeeper {
       if (lease) {
         this.lease = lease;
         this.validUntil = now + ttl - this.margin();
-        scorerMetrics.leader.set(1);
+        (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.leader.set(1);
         this.o.logger.info({ holder: lease.holder, token: lease.token }, 'scoring lease acquired: this replica computes weights');
         this.o.onChange(true);
       }
     } catch (err) {
-      scorerMetrics.storeErrors.inc({ code: err instanceof StoreError ? err.code : 'UNKNOWN' });
+      (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.storeErrors.inc({ code: err instanceof StoreError ? err.code : 'UNKNOWN' });
       if (isFenced(err)) this.lose('fenced');
       else this.o.logger.warn({ err: (err as Error).message }, 'score store unreachable; keeping the lease until it would expire');
     }
@@ -93,7 +95,7 @@ export class LeaseKeeper {
     if (!this.lease) return;
     this.o.logger.warn({ token: this.lease.token, reason }, 'scoring lease lost: following the store');
     this.lease = undefined;
-    scorerMetrics.leader.set(0);
+    (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.leader.set(0);
     this.o.onChange(false);
   }
 }

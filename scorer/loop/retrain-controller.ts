@@ -5,7 +5,7 @@
  * which swaps it in atomically.
  */
 import type { Forecaster } from '../forecast/types.ts';
-import { scorerMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import type { ScorerLogger } from './logger.ts';
 
 export interface RetrainOptions {
@@ -38,6 +38,7 @@ export class RetrainController {
     now: number,
     private readonly onModel: (f: Forecaster) => Promise<void>,
     private readonly logger: ScorerLogger,
+    private readonly metrics: ScorerMetrics = defaultScorerMetrics,
   ) {
     this.lastStart = now;
   }
@@ -73,11 +74,11 @@ export class RetrainController {
     try {
       const model = await this.o.retrain();
       await this.onModel(model);
-      scorerMetrics.retrains.inc({ reason, result: 'swapped' });
+      this.metrics.scorerMetrics.retrains.inc({ reason, result: 'swapped' });
       this.last = { at: now, reason, result: 'swapped', version: model.version };
       this.logger.info({ reason, version: model.version }, 'retrained model swapped in');
     } catch (err) {
-      scorerMetrics.retrains.inc({ reason, result: 'failed' });
+      this.metrics.scorerMetrics.retrains.inc({ reason, result: 'failed' });
       this.last = { at: now, reason, result: 'failed', error: (err as Error).message };
       this.logger.error({ reason, err: (err as Error).message }, 'retraining failed; keeping the current model');
     } finally {

@@ -12,7 +12,7 @@ import type { MeshConfig } from '../../api/config.ts';
 import type { WeightsSlice, ServiceWeights } from '../../api/decisions.ts';
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster } from '../forecast/types.ts';
-import { scorerMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { sharesFromWeights } from '../score/integer-weights.ts';
 import type { Rng } from '../score/types.ts';
 import { isFenced, StoreError } from '../store/errors.ts';
@@ -65,6 +65,8 @@ export interface ScorerLoopOptions {
    * every tick. Default: 1 up to DEFAULT_MODEL_ROWS_PER_TICK endpoints, ⌈endpoints / that⌉ above.
    */
   readonly forecastRefreshTicks?: number;
+  /** Where the loop's metrics go (the root's registry); default the module-level instance. */
+  readonly metrics?: ScorerMetrics;
 }
 
 export interface ScorerStatus {
@@ -106,6 +108,7 @@ export class ScorerLoop {
   private readonly buffers = new FeatureBuffers();
   private refreshTicks: number;
   private readonly retrainer: RetrainController | undefined;
+  private readonly metrics: ScorerMetrics;
 
   private decisions: WeightsSlice = { weights: new Map() };
   /** What this replica last stored (leader) or read (follower), per service. */
@@ -128,6 +131,7 @@ export class ScorerLoop {
 
   constructor(private readonly o: ScorerLoopOptions) {
     this.config = o.config;
+    this.metrics = o.metrics ?? defaultScorerMetrics;
     this.table = buildEndpointTable(o.config);
     this.refreshTicks = refreshTicksFor(this.table.refs.length, o.forecastRefreshTicks);
     this.model = o.forecaster;
@@ -144,14 +148,15 @@ export class ScorerLoop {
       leaseTtlMs: o.leaseTtlMs ?? 5000,
       now: this.now,
       logger: this.logger,
+      metrics: this.metrics,
       onChange: (leader) => {
         this.needsFullPublish = true;
         if (!leader) this.seenRevision = undefined;
       },
     });
-    this.retrainer = o.retrain ? new RetrainController(o.retrain, this.now(), (f) => this.swapModel(f), this.logger) : undefined;
-    scorerMetrics.modelInfo.reset();
-    scorerMetrics.modelInfo.set({ version: this.model.version }, 1);
+    this.retrainer = o.retrain ? new RetrainController(o.retrain, this.now(), (f) => this.swapModel(f), this.logger, this.metrics) : undefined;
+    this.metrics.scorerMetrics.modelInfo.reset();
+    this.metrics.scorerMetrics.modelInfo.set({ version: this.model.version }, 1);
   }
 
   /** Hot reload: the next tick scores the new services, endpoints and policies. */
@@ -237,8 +242,8 @@ export class ScorerLoop {
     const old = this.model;
     this.model = next;
     this.tracker.resetModel();
-    scorerMetrics.modelInfo.reset();
-    scorerMetrics.modelInfo.set({ version: next.version }, 1);
+    this.metrics.scorerMetrics.modelInfo.reset();
+    this.metrics.scorerMetrics.modelInfo.set({ version: next.version }, 1);
     await this.inFlight;
     if (old !== next && old !== this.fallback) await old.close();
   }
@@ -314,16 +319,18 @@ export class ScorerLoop {
     this.shares = out.shares;
     this.confidences = out.confidence;
     this.emitKnown();
-    exportEndpointSeries(out.records);
+    exportEndpointSeries(out.records, this.metrics);
+    if (!out.modelError) this.metrics.scorerMetrics.inferenceSeconds.observe({ forecaster: 'model' }, out.timings.modelMs / 1000);
+    this.metrics.scorerMetrics.inferenceSeconds.observe({ forecaster: 'fallback' }, out.timings.fallbackMs / 1000);
 
     const acc = this.tracker.summary();
-    if (acc.model !== undefined) scorerMetrics.forecastError.set({ forecaster: 'model' }, 1 - acc.model);
-    if (acc.fallback !== undefined) scorerMetrics.forecastError.set({ forecaster: 'fallback' }, 1 - acc.fallback);
+    if (acc.model !== undefined) this.metrics.scorerMetrics.forecastError.set({ forecaster: 'model' }, 1 - acc.model);
+    if (acc.fallback !== undefined) this.metrics.scorerMetrics.forecastError.set({ forecaster: 'fallback' }, 1 - acc.fallback);
     void this.retrainer?.consider(now, acc.model, acc.tracked);
     const ms = performance.now() - start;
     this.lastTick = { at: now, ms, timings: out.timings, modelRows: out.modelRows };
-    scorerMetrics.tickSeconds.observe(ms / 1000);
-    scorerMetrics.ticks.inc({ role: 'leader', result: 'ok' });
+    this.metrics.scorerMetrics.tickSeconds.observe(ms / 1000);
+    this.metrics.scorerMetrics.ticks.inc({ role: 'leader', result: 'ok' });
   }
 
   /** Services whose policy interval has elapsed since their weights were last published. */
@@ -350,9 +357,9 @@ export class ScorerLoop {
       this.known = new Map(state.services);
       this.shares = new Map([...state.services].map(([s, r]) => [s, sharesFromWeights(r.weights.weights)]));
       this.emitKnown();
-      exportEndpointSeries(this.known.values());
+      exportEndpointSeries(this.known.values(), this.metrics);
       this.lastTick = { at: this.now(), ms: 0 };
-      scorerMetrics.ticks.inc({ role: 'follower', result: 'ok' });
+      this.metrics.scorerMetrics.ticks.inc({ role: 'follower', result: 'ok' });
     } catch (err) {
       this.storeFailed(err, 'follower');
     }
@@ -375,8 +382,8 @@ export class ScorerLoop {
     const reason = modelError ? 'model_error' : 'accuracy';
     let switched = 0;
     for (const id of next) if (!this.onFallback.has(id)) switched++;
-    if (switched) scorerMetrics.fallbacks.inc({ reason }, switched);
-    scorerMetrics.fallbackEndpoints.set(next.size);
+    if (switched) this.metrics.scorerMetrics.fallbacks.inc({ reason }, switched);
+    this.metrics.scorerMetrics.fallbackEndpoints.set(next.size);
     if (modelError && this.modelError !== modelError.message) {
       this.logger.error({ err: modelError.message, version: this.model.version }, 'model forecast failed; every endpoint uses the EWMA fallback');
     }
@@ -387,8 +394,8 @@ export class ScorerLoop {
   private storeFailed(err: unknown, role: 'leader' | 'follower'): void {
     const code = err instanceof StoreError ? err.code : 'UNKNOWN';
     const message = (err as Error).message;
-    scorerMetrics.storeErrors.inc({ code });
-    scorerMetrics.ticks.inc({ role, result: 'store_error' });
+    this.metrics.scorerMetrics.storeErrors.inc({ code });
+    this.metrics.scorerMetrics.ticks.inc({ role, result: 'store_error' });
     if (this.lastStoreError?.message !== message) this.logger.warn({ code, err: message }, 'score store operation failed; serving last known weights');
     this.lastStoreError = { code, message, at: this.now() };
   }

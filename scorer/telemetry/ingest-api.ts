@@ -21,7 +21,7 @@ import { MAX_CLOCK_SKEW_MS } from '../features/metric-ranges.ts';
 import type http from 'node:http';
 import { bearerTokenMatches } from '../../api/bearer-token.ts';
 import type { MetricName, Observation } from '../features/types.ts';
-import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import type { EndpointCatalog } from './known-endpoints.ts';
 import type { SourceBudget } from './source-budget.ts';
 import { readBody } from './http-body.ts';
@@ -47,6 +47,8 @@ export interface IngestApiOptions {
   known?: EndpointCatalog;
   /** Per-client observation budget, keyed by the client's address; unset: unlimited. */
   budget?: SourceBudget;
+  /** Where this source's counters go; default the module-level instance. */
+  metrics?: ScorerMetrics;
 }
 
 /** Unknown endpoints named in one refusal's details; the count says how many there were in all. */
@@ -89,6 +91,7 @@ const ROUTES: Record<string, { parser: Parser; list: string }> = {
 };
 
 export function createIngestHandler(options: IngestApiOptions): IngestHandler {
+  const metrics = options.metrics ?? defaultScorerMetrics;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxClockSkewMs = options.maxClockSkewMs ?? MAX_CLOCK_SKEW_MS;
   const clock = options.clock ?? Date;
@@ -134,7 +137,7 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
     if (known) {
       const unknown = observations.flatMap((o, i) => (known.has(o.service, o.endpoint) ? [] : [i]));
       if (unknown.length > 0) {
-        telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'unknown_endpoint' }, unknown.length);
+        metrics.telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'unknown_endpoint' }, unknown.length);
         const details = unknown.slice(0, MAX_UNKNOWN_DETAILS).map((i) => ({
           path: `/${route.list}/${i}`,
           message: `service "${observations[i]!.service}" has no endpoint "${observations[i]!.endpoint}" in the config`,
@@ -149,7 +152,7 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
     }
     const source = req.socket.remoteAddress ?? 'unknown';
     if (options.budget && !options.budget.take(source, observations.length)) {
-      telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'source_budget' }, observations.length);
+      metrics.telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'source_budget' }, observations.length);
       const waitMs = options.budget.waitMs(source, observations.length);
       res.setHeader('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
       return new Refusal(429, 'TELEMETRY_RATE_LIMITED', `this client may send ${options.budget.perWindow} observations per ${options.budget.windowMs / 1000} s; retry in ${Math.ceil(waitMs / 1000)} s or send less`);
@@ -162,14 +165,14 @@ export function createIngestHandler(options: IngestApiOptions): IngestHandler {
     if (!route) return false;
     const result = await handle(req, res, route);
     if (result instanceof Refusal) {
-      telemetryMetrics.rejected.inc({ source: SOURCE });
+      metrics.telemetryMetrics.rejected.inc({ source: SOURCE });
       logger.debug({ path: url.pathname, code: result.code, message: result.message }, 'telemetry ingest refused');
       send(res, result.status, { error: { code: result.code, message: result.message, ...(result.details ? { details: result.details } : {}) } });
       return true;
     }
     let rejectedValues = 0;
     for (const obs of result) rejectedValues += options.store.record(obs) ?? 0;
-    telemetryMetrics.accepted.inc({ source: SOURCE }, result.length);
+    metrics.telemetryMetrics.accepted.inc({ source: SOURCE }, result.length);
     send(res, 202, { accepted: result.length, rejectedValues });
     return true;
   };

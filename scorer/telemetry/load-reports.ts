@@ -15,7 +15,7 @@
 import { endpointKeyFromSubZone } from '../../api/locality.ts';
 import type { LoadReport, LoadReportSink } from '../../api/telemetry.ts';
 import type { FeatureStore, MetricName } from '../features/types.ts';
-import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { EndpointCatalog } from './known-endpoints.ts';
 
@@ -30,6 +30,8 @@ export interface LoadReportAdapterOptions {
   /** Endpoints reports may name; others are dropped (`unknown_endpoint`) before any state is kept. Unset: any. */
   known?: EndpointCatalog;
   logger?: Logger;
+  /** Where this source's counters go; default the module-level instance. */
+  metrics?: ScorerMetrics;
 }
 
 interface ReporterState {
@@ -56,7 +58,10 @@ export class LoadReportAdapter implements LoadReportSink {
   /** `cluster \n endpoint` → node id → latest report. */
   private readonly endpoints = new Map<string, Map<string, ReporterState>>();
 
+  private readonly metrics: ScorerMetrics;
+
   constructor(options: LoadReportAdapterOptions) {
+    this.metrics = options.metrics ?? defaultScorerMetrics;
     this.store = options.store;
     this.staleAfterIntervals = options.staleAfterIntervals ?? 2;
     this.maxEndpoints = options.maxEndpoints ?? 250_000;
@@ -69,7 +74,7 @@ export class LoadReportAdapter implements LoadReportSink {
     try {
       this.accept(report);
     } catch (err) {
-      telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'internal_error' });
+      this.metrics.telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason: 'internal_error' });
       this.logger.error({ err, nodeId: report.nodeId, cluster: report.cluster }, 'LRS_ADAPTER_FAILED: load report dropped');
     }
   }
@@ -106,11 +111,11 @@ export class LoadReportAdapter implements LoadReportSink {
       loadMetrics: report.loadMetrics,
     });
     this.store.record({ service: report.cluster, endpoint, at: report.receivedAt, metrics: combine(reporters) });
-    telemetryMetrics.accepted.inc({ source: SOURCE });
+    this.metrics.telemetryMetrics.accepted.inc({ source: SOURCE });
   }
 
   private drop(reason: string, report: LoadReport): void {
-    telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason });
+    this.metrics.telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason });
     this.logger.debug({ reason, nodeId: report.nodeId, cluster: report.cluster, locality: report.locality }, 'load report not used');
   }
 }

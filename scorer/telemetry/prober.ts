@@ -11,7 +11,7 @@
  * interval so targets do not fire in lockstep. The loop never throws: a failing check is a loss.
  */
 import type { FeatureStore } from '../features/types.ts';
-import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { DueQueue } from './due-queue.ts';
 import { GrpcHealthCheck } from './grpc-health-check.ts';
 import { HttpCheck } from './http-check.ts';
@@ -49,6 +49,8 @@ export interface ProberOptions {
   /** Monotonic ms for measuring latency; default performance.now. */
   monotonic?: () => number;
   logger?: Logger;
+  /** Where this source's counters go; default the module-level instance. */
+  metrics?: ScorerMetrics;
 }
 
 interface TargetState {
@@ -88,7 +90,10 @@ export class Prober {
   /** Bumped by every setTargets and by stop, so slices of an older target set stop adding. */
   private addGeneration = 0;
 
+  private readonly metrics: ScorerMetrics;
+
   constructor(options: ProberOptions) {
+    this.metrics = options.metrics ?? defaultScorerMetrics;
     this.store = options.store;
     this.intervalMs = options.intervalMs ?? 5000;
     this.timeoutMs = options.timeoutMs ?? 1000;
@@ -225,7 +230,7 @@ export class Prober {
       outcome = { ok: false, timedOut: false, detail: String(err) };
     }
     const latencyMs = this.monotonic() - started;
-    telemetrySourceMetrics.probes.inc({ kind, result: outcome.ok ? 'ok' : outcome.timedOut ? 'timeout' : 'fail' });
+    this.metrics.telemetrySourceMetrics.probes.inc({ kind, result: outcome.ok ? 'ok' : outcome.timedOut ? 'timeout' : 'fail' });
     if (state.removed) return;
     if (outcome.ok) {
       const previous = state.previousLatencyMs;
@@ -236,7 +241,7 @@ export class Prober {
       this.logger.debug({ service, endpoint, kind, detail: outcome.detail }, 'probe failed');
       this.store.record({ service, endpoint, at, metrics: { loss: 1 } });
     }
-    telemetryMetrics.accepted.inc({ source: SOURCE });
+    this.metrics.telemetryMetrics.accepted.inc({ source: SOURCE });
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { MAX_CLOCK_SKEW_MS, outOfRange } from '../features/metric-ranges.ts';
 import type { FeatureStore, MetricName } from '../features/types.ts';
-import { telemetryMetrics, telemetrySourceMetrics } from '../metrics.ts';
+import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { describeErrors, validateQueryResponse, validateVector } from './prometheus-response.ts';
@@ -40,6 +40,8 @@ export interface PrometheusSourceOptions {
   headers?: Record<string, string>;
   timers?: Timers;
   logger?: Logger;
+  /** Where this source's counters go; default the module-level instance. */
+  metrics?: ScorerMetrics;
 }
 
 export type PromErrorCode = 'PROM_UNREACHABLE' | 'PROM_HTTP_STATUS' | 'PROM_BAD_RESPONSE' | 'PROM_QUERY_ERROR' | 'PROM_UNSUPPORTED_RESULT';
@@ -111,7 +113,7 @@ export class PrometheusSource {
       return { name, ...this.recordSamples(q, samples) };
     } catch (err) {
       const error = err instanceof PromError ? err : new PromError('PROM_BAD_RESPONSE', String(err));
-      telemetrySourceMetrics.prometheusErrors.inc({ code: error.code });
+      (this.options.metrics ?? defaultScorerMetrics).telemetrySourceMetrics.prometheusErrors.inc({ code: error.code });
       this.logger.warn({ query: name, code: error.code, err: error.message }, `${error.code}: Prometheus query failed`);
       return { name, recorded: 0, skipped: 0, error: { code: error.code, message: error.message } };
     }
@@ -133,13 +135,13 @@ export class PrometheusSource {
       throw new PromError(res.ok ? 'PROM_BAD_RESPONSE' : 'PROM_HTTP_STATUS', `HTTP ${res.status}, body is not JSON: ${text.slice(0, 200)}`);
     }
     if (!validateQueryResponse(body)) {
-      telemetryMetrics.rejected.inc({ source: SOURCE });
+      (this.options.metrics ?? defaultScorerMetrics).telemetryMetrics.rejected.inc({ source: SOURCE });
       throw new PromError(res.ok ? 'PROM_BAD_RESPONSE' : 'PROM_HTTP_STATUS', `HTTP ${res.status}, unexpected response: ${describeErrors(validateQueryResponse)}`);
     }
     if (body.status === 'error') throw new PromError('PROM_QUERY_ERROR', `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`);
     if (body.data!.resultType !== 'vector') throw new PromError('PROM_UNSUPPORTED_RESULT', `result type ${body.data!.resultType}; write the query so it returns an instant vector`);
     if (!validateVector(body.data!.result)) {
-      telemetryMetrics.rejected.inc({ source: SOURCE });
+      (this.options.metrics ?? defaultScorerMetrics).telemetryMetrics.rejected.inc({ source: SOURCE });
       throw new PromError('PROM_BAD_RESPONSE', `unexpected vector: ${describeErrors(validateVector)}`);
     }
     return body.data!.result;
@@ -159,13 +161,13 @@ export class PrometheusSource {
       const reason = !service || !endpoint ? 'unmapped' : (outOfRange(q.metric, v) ?? (at > Date.now() + MAX_CLOCK_SKEW_MS ? 'future' : undefined));
       if (reason) {
         skipped++;
-        telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason });
+        (this.options.metrics ?? defaultScorerMetrics).telemetrySourceMetrics.dropped.inc({ source: SOURCE, reason });
         continue;
       }
       this.options.store.record({ service: service!, endpoint: endpoint!, at, metrics: { [q.metric]: v } });
       recorded++;
     }
-    if (recorded > 0) telemetryMetrics.accepted.inc({ source: SOURCE }, recorded);
+    if (recorded > 0) (this.options.metrics ?? defaultScorerMetrics).telemetryMetrics.accepted.inc({ source: SOURCE }, recorded);
     return { recorded, skipped };
   }
 }

@@ -13,7 +13,7 @@ import type { MeshConfig } from '../../api/config.ts';
 import { systemClock, type Clock } from '../../api/clock.ts';
 import type { DecisionSlice, Decisions, SlicePublisher } from '../../api/decisions.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
-import { registry as scorerRegistry } from '../../scorer/metrics.ts';
+import { createScorerMetrics, type ScorerMetrics } from '../../scorer/metrics.ts';
 import { addSelectService } from '../../scorer/select/grpc-select-service.ts';
 import { createSelectHttpHandler } from '../../scorer/select/http-select-handler.ts';
 import { EndpointSelector } from '../../scorer/select/endpoint-selector.ts';
@@ -23,7 +23,7 @@ import { ResourceCache } from '../cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from '../cache/node-groups.ts';
 import { formatConfigError, loadConfigFiles, watchConfig, type ConfigWatcher } from '../config/index.ts';
 import type { Logger } from '../log.ts';
-import { registry as xdsRegistry } from '../metrics.ts';
+import { createXdsMetrics, type XdsMetrics } from '../metrics.ts';
 import { buildMeshModel } from '../model/build-mesh-model.ts';
 import { ChangeTimer } from '../pipeline/change-timer.ts';
 import { ConfigState } from '../pipeline/config-state.ts';
@@ -33,6 +33,7 @@ import { Publisher } from '../pipeline/publisher.ts';
 import { clockTimers, DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeline/push-debouncer.ts';
 import { checkRendering } from '../pipeline/render-check.ts';
 import { OffThreadReloader } from '../pipeline/off-thread-reloader.ts';
+import { effectiveWeightSink } from '../pipeline/effective-weight-sink.ts';
 import { RenderTargets } from '../pipeline/render-targets.ts';
 import { weightsReport } from '../pipeline/weights-report.ts';
 import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
@@ -78,6 +79,9 @@ export class Prescient {
   readonly cache = new ResourceCache();
   readonly configState: ConfigState;
   readonly clock: Clock;
+  /** This server's own metrics: two servers in one process never share a counter. */
+  readonly xdsMetrics: XdsMetrics = createXdsMetrics();
+  readonly scorerMetrics: ScorerMetrics = createScorerMetrics();
   private readonly board: DecisionBoard;
   private readonly manual = new Map<string, SlicePublisher>();
   private readonly publisher: Publisher;
@@ -102,16 +106,18 @@ export class Prescient {
     documents: number,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.configState = new ConfigState(options.configPaths);
+    this.configState = new ConfigState(options.configPaths, this.xdsMetrics);
     this.configState.accept(config, documents, this.clock.now());
     this.board = new DecisionBoard((owner) => this.debouncer.trigger(`decision:${owner}`));
     this.model = this.buildModel();
-    this.publisher = new Publisher(this.cache, options.logger.child({ component: 'publisher' }));
+    this.publisher = new Publisher(this.cache, options.logger.child({ component: 'publisher' }), this.xdsMetrics);
     this.sinks.push({ name: 'xds', onModel: (model) => this.publisher.publishAll(this.targets.all(), model) });
+    this.sinks.push(effectiveWeightSink(this.xdsMetrics));
     // A group's first client should not wait for the debounce: render it from the current model.
     this.targets = new RenderTargets((target) => this.publisher.publishGroup(target, this.buildModel()));
     this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE, clockTimers(this.clock), (err) =>
       options.logger.error({ err }, 'push failed; clients keep their current resources'),
+      this.xdsMetrics,
     );
     this.changeTimer = new ChangeTimer(this.clock, () => this.debouncer.trigger('expiry'));
   }
@@ -200,13 +206,14 @@ export class Prescient {
     const o = this.options;
     const log = o.logger;
     if (o.scorer !== false) {
-      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: this.board.publisher('scorer'), clock: this.clock, logger: log });
+      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: this.board.publisher('scorer'), clock: this.clock, logger: log, metrics: this.scorerMetrics });
       this.modules.push(this.scorer);
     }
     this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));
 
     this.xds = new XdsServer({
       cache: this.cache,
+      metrics: this.xdsMetrics,
       resolver: new NodeGroupResolver(o.nodeGroups ?? []),
       onGroupDemand: (target) => this.targets.demand(target),
       lrsSink: this.scorer?.loadReportSink,
@@ -224,7 +231,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([xdsRegistry, scorerRegistry]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),

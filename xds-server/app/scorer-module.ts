@@ -23,6 +23,7 @@ import { KnownEndpoints } from '../../scorer/telemetry/known-endpoints.ts';
 import { SourceBudget } from '../../scorer/telemetry/source-budget.ts';
 import { Prober } from '../../scorer/telemetry/prober.ts';
 import { PrometheusSource, type PromQuery } from '../../scorer/telemetry/prometheus-source.ts';
+import type { ScorerMetrics } from '../../scorer/metrics.ts';
 import { liveRetrainer } from '../../scorer/train/live-retrain.ts';
 import type { Logger } from '../log.ts';
 import { probeTargets } from '../pipeline/probe-targets.ts';
@@ -52,6 +53,8 @@ export interface ScorerOptions {
 
 export interface ScorerModuleDeps {
   readonly config: MeshConfig;
+  /** The root's scorer metrics (its own registry). */
+  readonly metrics: ScorerMetrics;
   readonly publisher: SlicePublisher;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -84,10 +87,10 @@ export class ScorerModule implements PrescientModule {
   static async create(s: ScorerOptions, deps: ScorerModuleDeps): Promise<ScorerModule> {
     const log = deps.logger.child({ component: 'scorer' });
     const now = () => deps.clock.now();
-    const features = new RingFeatureStore({ memoryBudgetBytes: s.featureStoreBudgetBytes });
+    const features = new RingFeatureStore({ memoryBudgetBytes: s.featureStoreBudgetBytes, metrics: deps.metrics });
     // Flood protection: telemetry creates series only for endpoints the config defines.
     const known = new KnownEndpoints(deps.config);
-    const loadReports = new LoadReportAdapter({ store: features, known, logger: deps.logger.child({ component: 'lrs' }) });
+    const loadReports = new LoadReportAdapter({ store: features, known, logger: deps.logger.child({ component: 'lrs' }), metrics: deps.metrics });
     // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
     const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
       log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
@@ -101,6 +104,7 @@ export class ScorerModule implements PrescientModule {
     }
     const loop = new ScorerLoop({
       config: deps.config,
+      metrics: deps.metrics,
       features,
       forecaster,
       fallback,
@@ -112,8 +116,8 @@ export class ScorerModule implements PrescientModule {
       onDecisions: (slice) => deps.publisher.publish(slice),
       ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features, provider: s.provider }) } }),
     });
-    const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }) });
-    const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }) }) : undefined;
+    const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }), metrics: deps.metrics });
+    const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }), metrics: deps.metrics }) : undefined;
     const module = new ScorerModule(s, deps, features, loadReports, store, loop, prober, prometheus);
     module.known = known;
     module.ingestBudget = new SourceBudget({ perWindow: s.ingestPerClientPerMinute, windowMs: 60_000, clock: { now } });
@@ -127,7 +131,7 @@ export class ScorerModule implements PrescientModule {
 
   /** The HTTP ingest API handler, for the admin server. */
   ingestHandler(logger: Logger) {
-    return createIngestHandler({ store: this.features, known: this.known, budget: this.ingestBudget, logger });
+    return createIngestHandler({ store: this.features, known: this.known, budget: this.ingestBudget, logger, metrics: this.deps.metrics });
   }
 
   onConfig(config: MeshConfig): void {

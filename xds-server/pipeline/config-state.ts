@@ -7,7 +7,7 @@
 import type { MeshConfig } from '../../api/config.ts';
 import { EMPTY_MESH_CONFIG, formatConfigError, type ConfigLoadResult } from '../config/index.ts';
 import type { Logger } from '../log.ts';
-import { xdsMetrics } from '../metrics.ts';
+import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 
 export interface ReloadOutcome {
   ok: boolean;
@@ -23,28 +23,31 @@ export class ConfigState {
   private lastReload: ReloadOutcome | undefined;
   private lastError: ReloadOutcome | undefined;
 
-  constructor(private readonly paths: readonly string[]) {}
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly metrics: XdsMetrics = xdsMetrics,
+  ) {}
 
   accept(config: MeshConfig, documents: number, at: number): void {
     this.config = config;
     this.documents = documents;
     this.activeSince = at;
     this.lastReload = { ok: true, at: new Date(at).toISOString(), documents };
-    xdsMetrics.configLastReloadSuccess.set(1);
+    this.metrics.configLastReloadSuccess.set(1);
   }
 
   /** Applies a watcher result; returns true when the configuration changed. */
   reload(result: ConfigLoadResult, at: number, logger: Logger): boolean {
     if (result.ok) {
       this.accept(result.config, result.documents.length, at);
-      xdsMetrics.configReloads.inc({ result: 'success' });
+      this.metrics.configReloads.inc({ result: 'success' });
       logger.info({ documents: result.documents.length }, 'configuration reloaded');
       return true;
     }
     const errors = result.errors.map(formatConfigError);
     this.lastReload = this.lastError = { ok: false, at: new Date(at).toISOString(), errors };
-    xdsMetrics.configReloads.inc({ result: 'error' });
-    xdsMetrics.configLastReloadSuccess.set(0);
+    this.metrics.configReloads.inc({ result: 'error' });
+    this.metrics.configLastReloadSuccess.set(0);
     logger.error({ errors }, 'configuration reload refused; the previous configuration keeps serving');
     return false;
   }

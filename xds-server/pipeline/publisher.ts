@@ -8,7 +8,7 @@
  * group never stops the others from being published.
  */
 import type { Logger } from '../log.ts';
-import { xdsMetrics } from '../metrics.ts';
+import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import { renderKey, translate, type RenderedSet, type RenderTarget } from '../translate/index.ts';
 import { formatIssue, type ValidationIssue } from '../validate/index.ts';
@@ -46,6 +46,7 @@ export class Publisher {
   constructor(
     private readonly cache: PublishTarget,
     private readonly logger: Logger,
+    private readonly metrics: XdsMetrics = xdsMetrics,
   ) {}
 
   /** Renders and publishes one group; returns false when validation refused the set. */
@@ -58,7 +59,7 @@ export class Publisher {
    * published to every group with that key.
    */
   publishAll(targets: Iterable<RenderTarget>, model: MeshModel): { published: number; refused: number } {
-    const end = xdsMetrics.pushSeconds.startTimer();
+    const end = this.metrics.pushSeconds.startTimer();
     const shared = new Map<string, Rendering>();
     let published = 0;
     let refused = 0;
@@ -77,7 +78,7 @@ export class Publisher {
   private publishRendering(group: string, { set, issues, messages }: Rendering, at: number): boolean {
     if (!set || messages.length > 0) {
       this.lastFailure = { group, at, issues, messages };
-      xdsMetrics.publishRejected.inc();
+      this.metrics.publishRejected.inc();
       this.logger.error({ group, issues: messages.slice(0, 20), count: messages.length }, 'rendered resources failed validation; previous resources keep serving');
       return false;
     }

@@ -6,7 +6,7 @@
  * that throws or rejects is handed to `onError` and does not stop later pushes.
  */
 import type { CancelTimer, Clock } from '../../api/clock.ts';
-import { xdsMetrics } from '../metrics.ts';
+import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 
 export interface DebounceOptions {
   quietMs: number;
@@ -54,12 +54,13 @@ export class PushDebouncer {
     private readonly options: DebounceOptions = DEFAULT_DEBOUNCE,
     private readonly timers: Timers = realTimers,
     private readonly onError: (err: unknown) => void = warnPushFailed,
+    private readonly metrics: XdsMetrics = xdsMetrics,
   ) {}
 
   /** Requests a push; `source` (config, scorer, demand…) is passed on for logs and metrics. */
   trigger(source: string): void {
     if (this.closed) return;
-    xdsMetrics.pushTriggers.inc({ source });
+    this.metrics.pushTriggers.inc({ source });
     this.pendingSources.add(source);
     this.schedule();
   }

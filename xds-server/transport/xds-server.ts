@@ -9,7 +9,7 @@ import type { LoadReportSink } from '../../api/telemetry.ts';
 import type { ResourceCache } from '../cache/resource-cache.ts';
 import { NodeGroupResolver, type NodePlacement } from '../cache/node-groups.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { xdsMetrics } from '../metrics.ts';
+import { xdsMetrics as defaultXdsMetrics, type XdsMetrics } from '../metrics.ts';
 import type { ClientStatus } from './client-status.ts';
 import { ConvergenceTracker } from './convergence-tracker.ts';
 import { addCsdsService } from './csds/csds-service.ts';
@@ -29,6 +29,8 @@ export interface XdsServerOptions {
   cache: ResourceCache;
   /** Node → group and flavor; default: one group per flavor. */
   resolver?: NodeGroupResolver;
+  /** This server's metrics (the root's registry); default the module-level instance. */
+  metrics?: XdsMetrics;
   /**
    * Told the placement of every stream as it binds to its node group, so the pipeline renders
    * groups that have clients (at once for a group never rendered). Default: nothing.
@@ -63,12 +65,14 @@ export class XdsServer {
   private readonly ctx: SessionContext;
   private readonly logger: Logger;
   private readonly clock: () => number;
+  private readonly metrics: XdsMetrics;
   /** LRS, CSDS and SelectEndpoint authorisation; `mtls` follows the TLS options. */
   readonly access: XdsAccess;
   private nonce = 0;
 
   constructor(private readonly options: XdsServerOptions) {
     this.clock = options.clock ?? Date.now;
+    this.metrics = options.metrics ?? defaultXdsMetrics;
     this.logger = (options.logger ?? silentLogger).child({ component: 'xds-transport' });
     this.access = new XdsAccess({
       ...XDS_ACCESS_OPEN,
@@ -80,8 +84,9 @@ export class XdsServer {
     this.ctx = {
       cache: options.cache,
       resolver: options.resolver ?? new NodeGroupResolver(),
+      metrics: this.metrics,
       demand: options.onGroupDemand ?? (() => undefined),
-      tracker: new ConvergenceTracker(this.clock, (s) => xdsMetrics.convergenceSeconds.observe(s)),
+      tracker: new ConvergenceTracker(this.clock, (s) => this.metrics.convergenceSeconds.observe(s)),
       logger: this.logger,
       clock: this.clock,
       nextNonce: () => (++this.nonce).toString(36),
@@ -139,7 +144,7 @@ export class XdsServer {
 
   private admit(call: grpc.ServerDuplexStream<unknown, Buffer>): boolean {
     if (this.limiter.tryAcquire()) return true;
-    xdsMetrics.streamsRefused.inc();
+    this.metrics.streamsRefused.inc();
     call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'XDS_STREAM_RATE_LIMITED: too many new streams per second; retry with backoff' });
     return false;
   }
@@ -163,14 +168,14 @@ export class XdsServer {
     if (!this.admit(call)) return;
     const session = create({ write: (b) => call.write(b), peer: call.getPeer() });
     this.sessions.add(session);
-    xdsMetrics.connectedStreams.inc({ protocol: session.metricProtocol });
+    this.metrics.connectedStreams.inc({ protocol: session.metricProtocol });
     let open = true;
     const finish = (): void => {
       if (!open) return;
       open = false;
       session.close();
       this.sessions.delete(session);
-      xdsMetrics.connectedStreams.dec({ protocol: session.metricProtocol });
+      this.metrics.connectedStreams.dec({ protocol: session.metricProtocol });
     };
     call.on('data', (req: Req) => {
       if (!open) return;
@@ -178,7 +183,7 @@ export class XdsServer {
         session.handle(req);
       } catch (err) {
         const protocolError = err instanceof XdsProtocolError;
-        if (protocolError) xdsMetrics.protocolErrors.inc({ reason: err.code });
+        if (protocolError) this.metrics.protocolErrors.inc({ reason: err.code });
         else this.logger.error({ err, stream: session.id }, 'xDS stream failed');
         finish();
         call.emit('error', {
@@ -198,13 +203,13 @@ export class XdsServer {
 
   private registerLrs(): void {
     const definition = serviceDefinition({ [LRS_METHOD]: lrsMethod(decodeLoadStatsRequest) });
-    const lrsCtx = { sink: this.options.lrsSink, intervalMs: this.options.lrsIntervalMs ?? 10_000, clock: this.clock, logger: this.logger };
+    const lrsCtx = { sink: this.options.lrsSink, intervalMs: this.options.lrsIntervalMs ?? 10_000, clock: this.clock, logger: this.logger, metrics: this.metrics };
     this.server.addService(definition, {
       [LRS_METHOD]: (call: grpc.ServerDuplexStream<DecodedLoadStatsRequest, Buffer>) => {
         if (!this.admit(call)) return;
         const admission = this.access.admitLrs(call);
         if (!admission.admitted) {
-          xdsMetrics.loadReports.inc({ result: 'unauthenticated' });
+          this.metrics.loadReports.inc({ result: 'unauthenticated' });
           this.logger.warn({ code: admission.code, peer: call.getPeer() }, 'load report stream refused');
           call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: admission.message });
           return;

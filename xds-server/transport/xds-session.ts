@@ -23,7 +23,7 @@ import type { ResourceCache } from '../cache/resource-cache.ts';
 import type { NodeGroupResolver, NodePlacement } from '../cache/node-groups.ts';
 import type { EncodedResource, GroupChange, GroupView, Unsubscribe } from '../cache/types.ts';
 import { PUSH_ORDER, TYPE_URL, isKnownTypeUrl, type TypeUrl } from '../envoy/type-urls.ts';
-import { typeLabel, xdsMetrics, type XdsProtocol } from '../metrics.ts';
+import { typeLabel, type XdsMetrics, type XdsProtocol } from '../metrics.ts';
 import type { NodeMessage, StatusMessage } from './discovery-messages.ts';
 import type { ClientStatus, XdsService } from './client-status.ts';
 import type { ConvergenceTracker } from './convergence-tracker.ts';
@@ -33,6 +33,7 @@ import { TypeState } from './type-state.ts';
 export interface SessionContext {
   cache: ResourceCache;
   resolver: NodeGroupResolver;
+  metrics: XdsMetrics;
   /** Called with each stream's placement when it binds (XdsServerOptions.onGroupDemand). */
   demand: (placement: NodePlacement) => void;
   tracker: ConvergenceTracker;
@@ -157,7 +158,7 @@ export abstract class XdsSession<Plan> {
     }
     if (!st.requested) {
       st.requested = true;
-      xdsMetrics.subscriptions.inc({ type: typeLabel(typeUrl) });
+      this.ctx.metrics.subscriptions.inc({ type: typeLabel(typeUrl) });
     }
     return st;
   }
@@ -175,7 +176,7 @@ export abstract class XdsSession<Plan> {
       st.rejected = true;
       st.nackCount++;
       st.lastNack = { version, message: error.message, at: this.ctx.clock() };
-      xdsMetrics.rejects.inc({ type: typeLabel(st.typeUrl) });
+      this.ctx.metrics.rejects.inc({ type: typeLabel(st.typeUrl) });
       this.log.warn({ node: this.node?.id, typeUrl: st.typeUrl, version, code: error.code, message: error.message }, 'client rejected (NACKed) a response; keeping its last acknowledged state');
     } else {
       st.rejected = false;
@@ -192,8 +193,8 @@ export abstract class XdsSession<Plan> {
     st.rejected = false;
     st.mustAnswer = false;
     for (const name of updatedNames) st.force.delete(name);
-    xdsMetrics.pushes.inc({ type: typeLabel(st.typeUrl), protocol: this.metricProtocol });
-    xdsMetrics.responseBytes.inc({ type: typeLabel(st.typeUrl) }, response.length);
+    this.ctx.metrics.pushes.inc({ type: typeLabel(st.typeUrl), protocol: this.metricProtocol });
+    this.ctx.metrics.responseBytes.inc({ type: typeLabel(st.typeUrl) }, response.length);
     this.trackWarming(st.typeUrl, updatedNames);
     const follower = WARMING_FOLLOW_UP.get(st.typeUrl);
     const followState = follower && this.types.get(follower);
@@ -273,7 +274,7 @@ export abstract class XdsSession<Plan> {
     clearTimeout(this.warmingTimer);
     this.unwatch?.();
     if (this.placement) this.ctx.tracker.remove(this, this.placement.group);
-    for (const st of this.types.values()) if (st.requested) xdsMetrics.subscriptions.dec({ type: typeLabel(st.typeUrl) });
+    for (const st of this.types.values()) if (st.requested) this.ctx.metrics.subscriptions.dec({ type: typeLabel(st.typeUrl) });
   }
 
   /** The node the stream bound to on its first request (rule 1); undefined before it. */

@@ -9,7 +9,7 @@
 import type { LoadReportSink } from '../../../api/telemetry.ts';
 import { lookupType } from '../../envoy/protos.ts';
 import type { Logger } from '../../log.ts';
-import { xdsMetrics } from '../../metrics.ts';
+import { xdsMetrics, type XdsMetrics } from '../../metrics.ts';
 import type { DecodedLoadStatsRequest } from './load-stats-request.ts';
 import { validateClusterStats } from './load-report-validation.ts';
 
@@ -22,6 +22,8 @@ export interface LrsStreamContext {
   intervalMs: number;
   clock: () => number;
   logger: Logger;
+  /** The server's metrics; default the module-level instance. */
+  metrics?: XdsMetrics;
 }
 
 export function encodeLoadStatsResponse(intervalMs: number): Buffer {
@@ -62,7 +64,7 @@ export class LrsStream {
         this.refuse(cluster);
         continue;
       }
-      xdsMetrics.loadReports.inc({ result: 'accepted' });
+      (this.ctx.metrics ?? xdsMetrics).loadReports.inc({ result: 'accepted' });
       for (const report of result.reports) this.deliver(report);
     }
   }
@@ -77,14 +79,14 @@ export class LrsStream {
 
   /** A valid report for a cluster this source may not report for: dropped, counted, logged once per cluster. */
   private refuse(cluster: string): void {
-    xdsMetrics.loadReports.inc({ result: 'unauthorized' });
+    (this.ctx.metrics ?? xdsMetrics).loadReports.inc({ result: 'unauthorized' });
     if (this.refusedLogged.has(cluster) || this.refusedLogged.size >= 64) return;
     this.refusedLogged.add(cluster);
     this.ctx.logger.warn({ code: 'XDS_LRS_UNAUTHORIZED', node: this.nodeId, source: this.ctx.source, cluster }, 'load reports for this cluster are not accepted from this client identity; dropped');
   }
 
   private reject(cluster: string, problems: string[]): void {
-    xdsMetrics.loadReports.inc({ result: 'rejected' });
+    (this.ctx.metrics ?? xdsMetrics).loadReports.inc({ result: 'rejected' });
     this.ctx.logger.warn({ code: 'XDS_LRS_INVALID_REPORT', node: this.nodeId, cluster, problems }, 'invalid load report dropped');
   }
 }
