@@ -3,10 +3,14 @@
  * same binary is configured by flags locally and by env in a Deployment; flags win.
  */
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { runServe } from './serve-command.ts';
-import { runValidate } from './validate-command.ts';
-import { runDnsStatus } from './dns-command.ts';
-import { runSelect, runStatus, runWeights, type InspectFlags } from './inspect-commands.ts';
+import type { InspectFlags } from './inspect-commands.ts';
+
+// Commands load their modules when they run: `serve` pulls in the whole server (schemas, protos,
+// the model runtime), which `--help`, `status` or `weights` do not need (start-up time).
+const serveCommand = () => import('./serve-command.ts');
+const validateCommand = () => import('./validate-command.ts');
+const dnsCommand = () => import('./dns-command.ts');
+const inspectCommands = () => import('./inspect-commands.ts');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -51,7 +55,7 @@ program
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .addOption(new Option('--dns-server <host[:port]...>', 'name servers for resolving endpoint host names for proxyless gRPC (default: the system resolver)').default([]))
   .action(async (opts) => {
-    process.exitCode = await runServe(opts);
+    process.exitCode = await (await serveCommand()).runServe(opts);
   });
 
 program
@@ -60,7 +64,7 @@ program
   .argument('<paths...>', 'YAML files or directories')
   .option('--json', 'print the result as JSON')
   .action(async (paths: string[], opts: { json?: boolean }) => {
-    process.exitCode = await runValidate(paths, opts);
+    process.exitCode = await (await validateCommand()).runValidate(paths, opts);
   });
 
 /** The options every command that reads a running Prescient shares. */
@@ -75,27 +79,27 @@ function inspectCommand(name: string, description: string, parent: Command = pro
 
 inspectCommand('status', 'connected clients and, per xDS type, whether each has acknowledged what it was sent (SYNCED, PENDING, NACKED, STALE)').action(
   async (opts: InspectFlags) => {
-    process.exitCode = await runStatus(opts);
+    process.exitCode = await (await inspectCommands()).runStatus(opts);
   },
 );
 
 inspectCommand('weights', "every endpoint's static, scorer and effective weight and its share of traffic")
   .argument('[service]', 'only this Service')
   .action(async (service: string | undefined, opts: InspectFlags) => {
-    process.exitCode = await runWeights(service, opts);
+    process.exitCode = await (await inspectCommands()).runWeights(service, opts);
   });
 
 inspectCommand('select', 'ask the smart endpoint API for one endpoint of a service')
   .argument('<service>', 'a Service name')
   .option('--network <name>', "the caller's network, to prefer endpoints in it")
   .action(async (service: string, opts: InspectFlags & { network?: string }) => {
-    process.exitCode = await runSelect(service, opts.network, opts);
+    process.exitCode = await (await inspectCommands()).runSelect(service, opts.network, opts);
   });
 
 const dns = program.command('dns').description('dynamic DNS: the zones Prescient keeps updated (DnsZone documents)');
 inspectCommand('status', 'per zone: the published records, the last update and the last error (exit 2 when the last attempt failed)', dns).action(
   async (opts: InspectFlags) => {
-    process.exitCode = await runDnsStatus(opts);
+    process.exitCode = await (await dnsCommand()).runDnsStatus(opts);
   },
 );
 
