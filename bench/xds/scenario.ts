@@ -7,12 +7,16 @@
  *    is measured again once the server has been idle for `settleMs`.
  * 3. N times: one cluster's weights change; the change is done when every client has ACKed the
  *    response carrying it. Changes run one at a time, with a short pause between them.
+ *
+ * With `envoys` > 0, that many real Envoys (envoys.ts) join after the raw clients have synced and
+ * before the changes, and their change → applied times are reported apart (`envoy`).
  */
 import { fileURLToPath } from 'node:url';
 import type { DebounceOptions } from '../../xds-server/pipeline/push-debouncer.ts';
 import { clusterNames } from './bench-mesh.ts';
 import { ClientTally } from './client-tally.ts';
 import type { BenchProtocol, ClientsConfig, ClientsStarted, ClientsStats } from './clients.ts';
+import { BenchEnvoys } from './envoys.ts';
 import { ChildPeer } from './ipc.ts';
 import { spread, type Spread } from './percentiles.ts';
 import type { ServerStart, ServerStats } from './server.ts';
@@ -30,6 +34,8 @@ export interface BenchSettings {
   settleMs: number;
   syncTimeoutMs: number;
   changeTimeoutMs: number;
+  /** Real Envoys among the clients (0: raw clients only). */
+  envoys: number;
   /** When set, the server process writes a V8 CPU profile (`--cpu-prof`) into this folder. */
   cpuProfileDir?: string;
   /**
@@ -66,6 +72,18 @@ export interface ProtocolResult {
   clientCpuSeconds: number;
   /** Highest resident memory the server reached (the connection storm), above the baseline, per client. */
   peakRssBytesPerClient: number;
+  /** The real Envoys' figures, when the run had any; the raw clients' above leave them out. */
+  envoy?: EnvoyResult;
+}
+
+export interface EnvoyResult {
+  envoys: number;
+  /** Per Envoy, from its start (after the raw clients synced) until LIVE: every cluster warmed. */
+  syncMs: Spread;
+  /** Per change, from the weight change until the last Envoy applied it. */
+  changeAppliedMs: Spread;
+  /** Every (change, Envoy) pair: from the weight change until that Envoy applied it (±10 ms, one poll). */
+  envoyAppliedMs: Spread;
 }
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
@@ -83,6 +101,7 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
   const clients = ChildPeer.fork(here('./clients.ts'), 'bench clients', [], (m) => {
     if (m?.kind === 'events') tally.onEvents(m.events);
   });
+  let envoys: BenchEnvoys | undefined;
   try {
     const start: ServerStart = { clusters: s.clusters, endpoints: s.endpoints, maxNewStreamsPerSecond: s.maxNewStreamsPerSecond, debounce: s.debounce };
     const { port } = await server.request<{ port: number }>({ kind: 'start', ...start });
@@ -96,19 +115,32 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
     // Writes complete (and release their buffers) some time after clients have the data.
     await sleep(s.settleMs);
     const synced = await server.request<ServerStats>({ kind: 'stats' });
+    if (s.envoys > 0) {
+      envoys = await BenchEnvoys.start(s.envoys, port, protocol, s.syncTimeoutMs);
+      await sleep(s.settleMs);
+    }
 
     const perChange: number[] = [];
     const perClient: number[] = [];
+    const envoyPerChange: number[] = [];
+    const envoyPerEnvoy: number[] = [];
     for (let i = 0; i < s.changes; i++) {
       const cluster = names[i % names.length]!;
       tally.watch(cluster);
       await clients.request({ kind: 'watch', cluster });
+      const envoysApplied = await envoys?.watch(cluster, s.changeTimeoutMs);
       const acked = tally.acked(s.changeTimeoutMs);
       acked.catch(() => {}); // awaited below; this only keeps a failed change request from leaving it unhandled
       const { at } = await server.request<{ at: number }>({ kind: 'change', cluster });
-      const latencies = (await acked).map((t) => t - at);
+      const [ackTimes, appliedTimes] = await Promise.all([acked, envoysApplied?.()]);
+      const latencies = ackTimes.map((t) => t - at);
       perClient.push(...latencies);
       perChange.push(Math.max(...latencies));
+      if (appliedTimes) {
+        const applied = appliedTimes.map((t) => t - at);
+        envoyPerEnvoy.push(...applied);
+        envoyPerChange.push(Math.max(...applied));
+      }
       await sleep(s.pauseMs);
     }
     const end = await server.request<ServerStats>({ kind: 'stats' });
@@ -136,8 +168,10 @@ export async function runProtocol(protocol: BenchProtocol, s: BenchSettings): Pr
       serverCpuSecondsChanges: cpuChanges,
       clientCpuSeconds: cpuSeconds(clientsBefore, clientsAfter),
       peakRssBytesPerClient: Math.round((end.maxRssBytes - baseline.rssBytes) / s.clients),
+      ...(envoys && { envoy: { envoys: s.envoys, syncMs: spread(envoys.syncMs), changeAppliedMs: spread(envoyPerChange), envoyAppliedMs: spread(envoyPerEnvoy) } }),
     };
   } finally {
+    await envoys?.stop();
     await clients.stop();
     await server.stop();
   }

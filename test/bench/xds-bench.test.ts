@@ -53,6 +53,18 @@ describe('bench:xds (smoke)', function () {
     }
   });
 
+  it('runs real Envoys among the clients when asked and reports their timings apart', async () => {
+    const out = path.join(dir, 'envoys.json');
+    const { stdout } = await bench(['--clients', '2', '--clusters', '2', '--endpoints', '4', '--changes', '2', '--protocol', 'sotw', '--envoys', '2', '--out', out]);
+    assert.match(stdout, /real Envoys among the clients/);
+    const [r] = JSON.parse(await fs.readFile(out, 'utf8')).runs;
+    assert.equal(r.envoy.envoys, 2);
+    assertSpread(r.envoy.syncMs, 'envoy.syncMs');
+    assertSpread(r.envoy.changeAppliedMs, 'envoy.changeAppliedMs');
+    assertSpread(r.envoy.envoyAppliedMs, 'envoy.envoyAppliedMs');
+    assert.equal(r.clients, 2, 'the raw clients\' figures leave the Envoys out');
+  });
+
   it('runs one protocol when asked and refuses a mesh with clusters left empty', async () => {
     const out = path.join(dir, 'delta.json');
     await bench(['--clients', '2', '--clusters', '2', '--endpoints', '4', '--changes', '1', '--protocol', 'delta', '--out', out]);
