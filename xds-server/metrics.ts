@@ -3,7 +3,17 @@
  * bounded: type URLs are the four xDS types, protocols are `sotw`/`delta`/`per-type`, reasons are
  * fixed strings. Per-client detail (NACK messages) lives on /debug/clients, not in labels.
  */
+import fs from 'node:fs';
 import client from 'prom-client';
+
+/** This build's version (package.json), for `prescient_build_info`. */
+export const BUILD_VERSION: string = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 export type XdsProtocol = 'sotw' | 'delta' | 'per-type';
 
@@ -16,9 +26,32 @@ export function typeLabel(typeUrl: string): string {
   return 'other';
 }
 
-/** Every metric of the folder in `registry`: one instance per running Prescient (the root makes its own). */
+/**
+ * Every metric of the folder in `registry`: one instance per running Prescient (the root makes its
+ * own). The registry also gets prom-client's default process metrics (`process_*`, `nodejs_*`,
+ * including event-loop lag `nodejs_eventloop_lag_*`) and `prescient_build_info`.
+ */
 export function createXdsMetrics(registry = new client.Registry()) {
+  client.collectDefaultMetrics({ register: registry });
+  new client.Gauge({
+    name: 'prescient_build_info',
+    help: 'Always 1; labels name the running build',
+    labelNames: ['version', 'node_version'] as const,
+    registers: [registry],
+  }).set({ version: BUILD_VERSION, node_version: process.versions.node }, 1);
   const xdsMetrics = {
+    unsupportedTypes: new client.Counter({
+      name: 'prescient_xds_unsupported_type_requests_total',
+      help: 'Requests for resource types Prescient does not serve (SDS, RTDS, ECDS, unknown), answered empty',
+      labelNames: ['protocol'] as const,
+      registers: [registry],
+    }),
+    endpointEffectiveWeight: new client.Gauge({
+      name: 'prescient_endpoint_effective_weight',
+      help: 'Weight pushed in EDS for each configured endpoint (after WeightOverrides, health and decisions; 0 when not serving)',
+      labelNames: ['service', 'endpoint'] as const,
+      registers: [registry],
+    }),
     connectedStreams: new client.Gauge({
       name: 'prescient_xds_connected_streams',
       help: 'Open xDS streams by protocol',
@@ -101,11 +134,11 @@ export function createXdsMetrics(registry = new client.Registry()) {
       registers: [registry],
     }),
   };
-  return { registry, xdsMetrics };
+  return { registry, ...xdsMetrics };
 }
 
 export type XdsMetrics = ReturnType<typeof createXdsMetrics>;
 
 /** The instance used by components built without one (unit tests, tools); the root passes its own. */
-export const defaultXdsMetrics = createXdsMetrics();
-export const { registry, xdsMetrics } = defaultXdsMetrics;
+export const xdsMetrics = createXdsMetrics();
+export const registry = xdsMetrics.registry;

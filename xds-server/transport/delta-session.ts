@@ -39,7 +39,7 @@ export class DeltaSession extends XdsSession<DeltaPlan> {
 
   constructor(ctx: SessionContext, service: XdsService, sink: ResponseSink) {
     super(ctx, service, sink);
-    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b));
+    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b), { answered: (protocol) => ctx.metrics.unsupportedTypes.inc({ protocol }) });
   }
 
   handle(req: DeltaDiscoveryRequestMessage): void {

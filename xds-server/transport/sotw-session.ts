@@ -41,7 +41,7 @@ export class SotwSession extends XdsSession<SotwPlan> {
 
   constructor(ctx: SessionContext, service: XdsService, sink: ResponseSink) {
     super(ctx, service, sink);
-    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b));
+    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b), { answered: (protocol) => ctx.metrics.unsupportedTypes.inc({ protocol }) });
   }
 
   handle(req: DiscoveryRequestMessage): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TYPE_URL } from '../../../xds-server/envoy/type-urls.ts';
 import { MAX_TYPES } from '../../../xds-server/transport/unsupported-types.ts';
 import { renderedSet, service } from '../../support/resource-builders.ts';
-import { envoyNode, startHarness, type Harness } from './harness.ts';
+import { envoyNode, metricValue, startHarness, type Harness } from './harness.ts';
 
 const SDS = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
 const RTDS = 'type.googleapis.com/envoy.service.runtime.v3.Runtime';
@@ -16,6 +16,8 @@ describe('ADS requests for types Prescient does not serve', () => {
   afterEach(() => h.stop());
 
   it('state of the world: an empty response of that type, not answered again on ACK; served types are unaffected', async () => {
+    const counted = () => metricValue('prescient_xds_unsupported_type_requests_total', { protocol: 'sotw' });
+    const before = await counted();
     const s = h.client.sotw();
     s.send({ node: envoyNode(), type_url: SDS, resource_names: ['server-cert'] });
     const res = await s.next();
@@ -27,6 +29,7 @@ describe('ADS requests for types Prescient does not serve', () => {
     s.send({ type_url: SDS, resource_names: ['server-cert', 'ca'], response_nonce: res.nonce, version_info: res.version_info });
     const again = await s.next();
     assert.deepEqual([again.type_url, again.resources.length], [SDS, 0], 'a changed subscription is answered');
+    assert.equal((await counted()) - before, 2, 'each answer is counted');
     s.send({ type_url: TYPE_URL.cluster });
     assert.deepEqual((await s.next()).resources.map((r) => r.name), ['a']);
   });

@@ -1,0 +1,24 @@
+/**
+ * Exports the weight each configured endpoint is actually pushed with
+ * (`prescient_endpoint_effective_weight`): the mesh model's endpoint weight after WeightOverrides,
+ * decisions and health — unlike `prescient_endpoint_weight`, the scorer's proposal, which a
+ * ceiling may cut (529 proposed, 100 pushed). Non-serving endpoints read 0. Label values are the
+ * config's services and endpoints (bounded by the config), reset every model so removed ones go.
+ */
+import type { MeshModel } from '../../api/mesh-model.ts';
+import type { XdsMetrics } from '../metrics.ts';
+import type { ModelSink } from './model-sink.ts';
+
+export function effectiveWeightSink(metrics: Pick<XdsMetrics, 'endpointEffectiveWeight'>): ModelSink {
+  return {
+    name: 'effective-weight-metric',
+    onModel(model: MeshModel): void {
+      const gauge = metrics.endpointEffectiveWeight;
+      gauge.reset();
+      for (const cluster of model.clusters.values()) {
+        if (cluster.origin.source !== 'config') continue;
+        for (const e of cluster.endpoints) gauge.set({ service: cluster.service, endpoint: e.key }, e.health === 'serving' ? e.weight : 0);
+      }
+    },
+  };
+}
