@@ -25,3 +25,18 @@ export const systemClock: Clock = {
     return () => clearTimeout(t);
   },
 };
+
+/** The setTimeout/clearTimeout/now shape older components take, on top of a Clock. */
+export interface ClockTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export function timersOf(clock: Clock): ClockTimers {
+  return {
+    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimeout: (cancel) => (cancel as CancelTimer | undefined)?.(),
+    now: () => clock.now(),
+  };
+}

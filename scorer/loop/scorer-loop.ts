@@ -8,6 +8,7 @@
  * everything.
  */
 import { randomUUID } from 'node:crypto';
+import { systemClock, type CancelTimer, type Clock } from '../../api/clock.ts';
 import type { MeshConfig } from '../../api/config.ts';
 import type { WeightsSlice, ServiceWeights } from '../../api/decisions.ts';
 import type { FeatureStore } from '../features/types.ts';
@@ -45,6 +46,8 @@ export interface ScorerLoopOptions {
   readonly onDecisions: (slice: WeightsSlice) => void;
   /** Unix ms. Default Date.now. */
   readonly now?: () => number;
+  /** Timers (and, without `now`, time) of the loop; default the system clock. A virtual clock runs it in simulated time. */
+  readonly clock?: Clock;
   /** Default Math.random. */
   readonly rng?: Rng;
   readonly logger?: ScorerLogger;
@@ -125,7 +128,9 @@ export class ScorerLoop {
   private lastTick: { at: number; ms: number; timings?: TickOutput['timings']; modelRows?: number } | undefined;
   private lastStoreError: ScorerStatus['lastStoreError'];
   private inFlight: Promise<void> = Promise.resolve();
-  private timers: NodeJS.Timeout[] = [];
+  private readonly clock: Clock;
+  private cancelLease: CancelTimer | undefined;
+  private cancelTick: CancelTimer | undefined;
   private running = false;
   private stopped = false;
 
@@ -136,7 +141,8 @@ export class ScorerLoop {
     this.refreshTicks = refreshTicksFor(this.table.refs.length, o.forecastRefreshTicks);
     this.model = o.forecaster;
     this.fallback = o.fallback;
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? systemClock;
+    this.now = o.now ?? (() => this.clock.now());
     this.store = o.store ?? new MemoryScoreStore({ now: this.now });
     this.rng = o.rng ?? Math.random;
     this.logger = o.logger ?? silentScorerLogger;
@@ -178,13 +184,16 @@ export class ScorerLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const lease = setInterval(() => void this.keeper.step(), this.keeper.periodMs);
-    this.timers.push(lease);
+    const stepLease = () => {
+      void this.keeper.step();
+      if (this.running) this.cancelLease = this.clock.setTimeout(stepLease, this.keeper.periodMs);
+    };
+    this.cancelLease = this.clock.setTimeout(stepLease, this.keeper.periodMs);
     const loop = async () => {
       await this.tick().catch((err: Error) => this.logger.error({ err: err.message }, 'scorer tick failed'));
       if (!this.running) return;
       const period = this.keeper.current() ? this.table.intervalMs : (this.o.followerPollMs ?? 250);
-      this.timers.push(setTimeout(() => void loop(), period));
+      this.cancelTick = this.clock.setTimeout(() => void loop(), period);
     };
     void loop();
   }
@@ -197,8 +206,8 @@ export class ScorerLoop {
   async stop(options: { releaseLease?: boolean } = {}): Promise<void> {
     this.running = false;
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    this.cancelLease?.();
+    this.cancelTick?.();
     await this.inFlight;
     if (options.releaseLease ?? true) await this.keeper.release();
     if (this.model !== this.fallback) await this.model.close();

@@ -10,7 +10,7 @@
  * Time comes from the injected clock only, so the whole server can run under a virtual clock.
  */
 import type { MeshConfig } from '../../api/config.ts';
-import { systemClock, type Clock } from '../../api/clock.ts';
+import { systemClock, timersOf, type Clock } from '../../api/clock.ts';
 import type { DecisionSlice, Decisions, SlicePublisher } from '../../api/decisions.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import { createScorerMetrics, type ScorerMetrics } from '../../scorer/metrics.ts';
@@ -30,7 +30,7 @@ import { ConfigState } from '../pipeline/config-state.ts';
 import { DecisionBoard } from '../pipeline/decision-board.ts';
 import type { ModelSink } from '../pipeline/model-sink.ts';
 import { Publisher } from '../pipeline/publisher.ts';
-import { clockTimers, DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeline/push-debouncer.ts';
+import { DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeline/push-debouncer.ts';
 import { checkRendering } from '../pipeline/render-check.ts';
 import { OffThreadReloader } from '../pipeline/off-thread-reloader.ts';
 import { effectiveWeightSink } from '../pipeline/effective-weight-sink.ts';
@@ -115,7 +115,7 @@ export class Prescient {
     this.sinks.push(effectiveWeightSink(this.xdsMetrics));
     // A group's first client should not wait for the debounce: render it from the current model.
     this.targets = new RenderTargets((target) => this.publisher.publishGroup(target, this.buildModel()));
-    this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE, clockTimers(this.clock), (err) =>
+    this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE, timersOf(this.clock), (err) =>
       options.logger.error({ err }, 'push failed; clients keep their current resources'),
       this.xdsMetrics,
     );

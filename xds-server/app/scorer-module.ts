@@ -6,7 +6,7 @@
  * either).
  */
 import type { MeshConfig } from '../../api/config.ts';
-import type { Clock, CancelTimer } from '../../api/clock.ts';
+import { timersOf, type Clock, type CancelTimer } from '../../api/clock.ts';
 import type { SlicePublisher } from '../../api/decisions.ts';
 import type { LoadReportSink } from '../../api/telemetry.ts';
 import { RingFeatureStore } from '../../scorer/features/ring-feature-store.ts';
@@ -105,6 +105,7 @@ export class ScorerModule implements PrescientModule {
     const loop = new ScorerLoop({
       config: deps.config,
       metrics: deps.metrics,
+      clock: deps.clock,
       features,
       forecaster,
       fallback,
@@ -116,8 +117,8 @@ export class ScorerModule implements PrescientModule {
       onDecisions: (slice) => deps.publisher.publish(slice),
       ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features, provider: s.provider }) } }),
     });
-    const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }), metrics: deps.metrics });
-    const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }), metrics: deps.metrics }) : undefined;
+    const prober = new Prober({ store: features, logger: log.child({ component: 'prober' }), metrics: deps.metrics, timers: timersOf(deps.clock) });
+    const prometheus = s.prometheus ? new PrometheusSource({ ...s.prometheus, store: features, logger: log.child({ component: 'prometheus' }), metrics: deps.metrics, timers: timersOf(deps.clock) }) : undefined;
     const module = new ScorerModule(s, deps, features, loadReports, store, loop, prober, prometheus);
     module.known = known;
     module.ingestBudget = new SourceBudget({ perWindow: s.ingestPerClientPerMinute, windowMs: 60_000, clock: { now } });

@@ -5,7 +5,6 @@
  * overlap: triggers that arrive while a push runs start the next burst, pushed once it ends. A push
  * that throws or rejects is handed to `onError` and does not stop later pushes.
  */
-import type { CancelTimer, Clock } from '../../api/clock.ts';
 import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 
 export interface DebounceOptions {
@@ -28,14 +27,6 @@ export const realTimers: Timers = {
   now: () => Date.now(),
 };
 
-/** The debouncer's timers on an injected clock (the root's, real or virtual). */
-export function clockTimers(clock: Clock): Timers {
-  return {
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (cancel) => (cancel as CancelTimer)(),
-    now: () => clock.now(),
-  };
-}
 
 /** Without a handler, a failed push becomes a process warning rather than an unhandled rejection. */
 function warnPushFailed(err: unknown): void {
