@@ -19,6 +19,8 @@ import { createSelectHttpHandler } from '../../scorer/select/http-select-handler
 import { EndpointSelector } from '../../scorer/select/endpoint-selector.ts';
 import { AdminServer } from '../admin/admin-server.ts';
 import { mountDebugPages } from '../admin/debug-pages.ts';
+import { mountIndexPage } from '../admin/index-page.ts';
+import { configHash } from '../pipeline/config-hash.ts';
 import { ResourceCache } from '../cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from '../cache/node-groups.ts';
 import { formatConfigError, loadConfigFiles, watchConfig, type ConfigWatcher } from '../config/index.ts';
@@ -235,11 +237,12 @@ export class Prescient {
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
-      config: () => ({ ...this.configState.status(), publish: this.publisher.status(), model: { nextChangeAt: this.model.nextChangeAt, conflicts: this.model.conflicts } }),
+      config: () => ({ ...this.configState.status(), configHash: configHash(this.config), publish: this.publisher.status(), model: { nextChangeAt: this.model.nextChangeAt, conflicts: this.model.conflicts } }),
       scorer: () => this.scorer?.status(),
       weights: () => weightsReport(this.model),
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
     });
+    mountIndexPage(this.admin);
 
     this.xdsPort = await this.xds.listen(o.xdsAddress);
     this.adminPort = await this.admin.listen();

@@ -54,4 +54,29 @@ describe('operator metrics surface', () => {
     assert.equal(sample(text, 'prescient_build_info', `version="${BUILD_VERSION}",node_version="${process.versions.node}"`), 1);
     assert.notEqual(BUILD_VERSION, 'unknown');
   });
+
+  it('serves an index of the admin paths at / and /debug/ (HTML, or JSON when asked)', async () => {
+    for (const p of ['/', '/debug/', '/debug']) {
+      const page = await h.admin(p);
+      assert.equal(page.status, 200, p);
+      assert.match(page.body, /<a href="\/debug\/weights">\/debug\/weights<\/a>/);
+    }
+    const res = await fetch(`http://127.0.0.1:${h.prescient.adminPort}/`, { headers: { accept: 'application/json' } });
+    const { paths } = (await res.json()) as { paths: { path: string }[] };
+    for (const { path: p } of paths.filter((x: any) => x.method === 'GET' && !x.path.startsWith('/v1/'))) {
+      assert.equal((await h.admin(p)).status, 200, `${p} is listed and served`);
+    }
+    assert.equal((await h.admin('/nope')).status, 404);
+  });
+
+  it('shows a config hash on /debug/config that changes with the config and not with file layout', async () => {
+    const first = (await h.adminJson<{ configHash: string }>('/debug/config')).configHash;
+    assert.match(first, /^sha256:[0-9a-f]{16}$/);
+    const { configHash } = await import('../../../xds-server/pipeline/config-hash.ts');
+    const reordered = new Map([...h.prescient.config.services].reverse());
+    assert.equal(configHash({ ...h.prescient.config, services: reordered }), first);
+    const changed = new Map(h.prescient.config.services);
+    changed.set('web', { ...changed.get('web')!, spec: { ...changed.get('web')!.spec, connectTimeout: '2s' } });
+    assert.notEqual(configHash({ ...h.prescient.config, services: changed }), first);
+  });
 });
