@@ -35,19 +35,45 @@ async function guarded(run: () => Promise<void>): Promise<number> {
   }
 }
 
+/** The version a type last ACKed (or was last sent, before any ACK), shortened like a git hash. */
+function shortVersion(t: TypeStatus | undefined): string {
+  const v = t?.ackedVersion ?? t?.lastSent?.version;
+  return v ? v.slice(0, 8) : '';
+}
+
+/** 45s, 12m, 3h, 2d: how long ago `at` (Unix ms) was. */
+export function age(at: number | undefined, now: number): string {
+  if (at === undefined) return '-';
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
 export function runStatus(flags: InspectFlags): Promise<number> {
   return guarded(async () => {
     const { clients } = await getJson<{ clients: ClientStatus[] }>(flags, 'debug/clients');
     if (flags.json) return console.log(JSON.stringify(clients, null, 2));
-    const rows = clients.map((c) => [
-      c.nodeId,
-      c.group ?? '-',
-      c.flavor ?? '-',
-      `${c.protocol}/${c.service}`,
-      ...TYPES.map((type) => syncState(c.types.find((t) => t.type === type))),
-      c.peer,
-    ]);
-    console.log(formatTable(['NODE', 'GROUP', 'FLAVOR', 'STREAM', 'CDS', 'EDS', 'LDS', 'RDS', 'PEER'], rows));
+    const now = Date.now();
+    const rows = clients.map((c) => {
+      const lastPush = Math.max(...c.types.map((t) => t.lastSent?.at ?? Number.NEGATIVE_INFINITY));
+      return [
+        c.nodeId,
+        c.group ?? '-',
+        c.flavor ?? '-',
+        `${c.protocol}/${c.service}`,
+        ...TYPES.map((type) => {
+          const t = c.types.find((x) => x.type === type);
+          return `${syncState(t)} ${shortVersion(t)}`.trim();
+        }),
+        age(c.connectedAt, now),
+        age(Number.isFinite(lastPush) ? lastPush : undefined, now),
+        c.peer,
+      ];
+    });
+    // Each type column: its state and the version the client runs (as CSDS and Envoy's config_dump name it).
+    console.log(formatTable(['NODE', 'GROUP', 'FLAVOR', 'STREAM', 'CDS', 'EDS', 'LDS', 'RDS', 'AGE', 'LAST PUSH', 'PEER'], rows));
     const nacks = clients.flatMap((c) => c.types.filter((t) => t.lastNack).map((t) => `${c.nodeId} ${t.type}: ${t.lastNack!.message}`));
     if (nacks.length) console.log(`\nlast rejections:\n${nacks.map((n) => `  ${n}`).join('\n')}`);
   });

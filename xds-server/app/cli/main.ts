@@ -11,6 +11,7 @@ const serveCommand = () => import('./serve-command.ts');
 const validateCommand = () => import('./validate-command.ts');
 const dnsCommand = () => import('./dns-command.ts');
 const inspectCommands = () => import('./inspect-commands.ts');
+const proxyConfigCommand = () => import('./proxy-config-command.ts');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -76,6 +77,20 @@ function inspectCommand(name: string, description: string, parent: Command = pro
     .addOption(new Option('--token <token>', 'bearer token of the admin API').env('PRESCIENT_ADMIN_TOKEN'))
     .option('--json', 'print JSON');
 }
+
+program
+  .command('proxy-config')
+  .description('per resource, what a connected client (by node id) was sent and whether it acknowledged it (over CSDS on the xDS port)')
+  .argument('<node>', 'the node id of an Envoy or gRPC client')
+  .addOption(new Option('--xds <host:port>', 'the xDS address of a running Prescient').env('PRESCIENT_XDS_TARGET').default('127.0.0.1:18000'))
+  .addOption(new Option('--token <token>', 'admin bearer token, sent as authorization metadata').env('PRESCIENT_ADMIN_TOKEN'))
+  .addOption(new Option('--tls-ca <file>', 'CA of the xDS server certificate (TLS)'))
+  .addOption(new Option('--tls-cert <file>', 'client certificate (mTLS)'))
+  .addOption(new Option('--tls-key <file>', 'client key (mTLS)'))
+  .option('--json', 'print JSON')
+  .action(async (node: string, opts) => {
+    process.exitCode = await (await proxyConfigCommand()).runProxyConfig(node, opts);
+  });
 
 inspectCommand('status', 'connected clients and, per xDS type, whether each has acknowledged what it was sent (SYNCED, PENDING, NACKED, STALE)').action(
   async (opts: InspectFlags) => {

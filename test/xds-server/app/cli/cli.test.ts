@@ -115,7 +115,24 @@ describe('prescient status, weights and select against a running server', functi
     assert.equal(r.code, 0, r.stderr);
     const row = r.stdout.split('\n').find((l) => l.startsWith('cli-test-client'));
     assert.ok(row, r.stdout);
-    assert.match(row, /grpc\s+grpc\s+sotw\/ads\s+SYNCED\s+SYNCED\s+SYNCED\s+SYNCED/);
+    assert.match(row, /grpc\s+grpc\s+sotw\/ads\s+SYNCED [0-9a-f]{8}\s+SYNCED [0-9a-f]{8}\s+SYNCED [0-9a-f]{8}\s+SYNCED [0-9a-f]{8}\s+\d+s\s+\d+s\s/);
+    const { clients } = await h.adminJson('/debug/clients');
+    const cds = clients.find((c: { nodeId: string }) => c.nodeId === 'cli-test-client').types.find((t: { type: string }) => t.type === 'cds');
+    assert.ok(row.includes(`SYNCED ${cds.ackedVersion.slice(0, 8)}`), 'the CDS column shows the ACKed version');
+  });
+
+  it('proxy-config NODE: every resource the client holds, with its version, ACKED and SYNCED (over CSDS)', async () => {
+    const r = await prescient('proxy-config', 'cli-test-client', '--xds', `127.0.0.1:${h.xdsPort}`);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^TYPE\s+NAME\s+VERSION\s+CLIENT\s+CONFIG/);
+    const types = lines.slice(1).map((l) => l.split(/\s+/));
+    assert.deepEqual([...new Set(types.map((t) => t[0]))], ['CDS', 'EDS', 'LDS', 'RDS']);
+    for (const t of types) assert.deepEqual([t[3], t[4]], ['ACKED', 'SYNCED'], t.join(' '));
+    assert.ok(types.some((t) => t[0] === 'EDS' && t[1]!.includes('web')), r.stdout);
+    const missing = await prescient('proxy-config', 'nobody', '--xds', `127.0.0.1:${h.xdsPort}`);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no client with node id "nobody"/);
   });
 
   it('weights: static, effective and share, with the drain applied', async () => {
