@@ -1,23 +1,26 @@
 /**
- * Keeps (or tries to win) the scoring lease. A replica considers itself leader only while its
+ * Keeps (or tries to win) one lease (the scorer's, or a module's key). A replica considers itself leader only while its
  * last successful acquire/renew is younger than the lease time minus a safety margin, so when the
  * store is unreachable it steps down before anyone else can have taken over. Renewal is a
  * compare-and-set, so a lease that expired and went to someone else is never extended.
  */
 import { isFenced, StoreError } from '../store/errors.ts';
-import type { Lease, ScoreStore } from '../store/types.ts';
-import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
+import type { KeyLease, Lease } from '../../api/leadership.ts';
+import type { ScorerMetrics } from '../metrics.ts';
 import type { ScorerLogger } from './logger.ts';
 
 export interface LeaseKeeperOptions {
-  readonly store: ScoreStore;
+  /** The lease operations of one key (a ScoreStore's own lease, or a LeaseStore's key). */
+  readonly store: KeyLease;
+  /** What the lease is for, in log lines; default "scoring". */
+  readonly name?: string;
   readonly holder: string;
   readonly leaseTtlMs: number;
   readonly now: () => number;
   readonly logger: ScorerLogger;
   /** Called with true on winning the lease and false on losing it. */
   readonly onChange: (leader: boolean) => void;
-  /** Default the module-level instance. */
+  /** The scorer's metrics (leader gauge, store errors); other keys report none. */
   readonly metrics?: ScorerMetrics;
 }
 
@@ -75,12 +78,12 @@ export class LeaseKeeper {
       if (lease) {
         this.lease = lease;
         this.validUntil = now + ttl - this.margin();
-        (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.leader.set(1);
-        this.o.logger.info({ holder: lease.holder, token: lease.token }, 'scoring lease acquired: this replica computes weights');
+        this.o.metrics?.scorerMetrics.leader.set(1);
+        this.o.logger.info({ holder: lease.holder, token: lease.token }, `${this.o.name ?? 'scoring'} lease acquired: this replica leads`);
         this.o.onChange(true);
       }
     } catch (err) {
-      (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.storeErrors.inc({ code: err instanceof StoreError ? err.code : 'UNKNOWN' });
+      this.o.metrics?.scorerMetrics.storeErrors.inc({ code: err instanceof StoreError ? err.code : 'UNKNOWN' });
       if (isFenced(err)) this.lose('fenced');
       else this.o.logger.warn({ err: (err as Error).message }, 'score store unreachable; keeping the lease until it would expire');
     }
@@ -93,9 +96,9 @@ export class LeaseKeeper {
 
   private lose(reason: string): void {
     if (!this.lease) return;
-    this.o.logger.warn({ token: this.lease.token, reason }, 'scoring lease lost: following the store');
+    this.o.logger.warn({ token: this.lease.token, reason }, `${this.o.name ?? 'scoring'} lease lost: following`);
     this.lease = undefined;
-    (this.o.metrics ?? defaultScorerMetrics).scorerMetrics.leader.set(0);
+    this.o.metrics?.scorerMetrics.leader.set(0);
     this.o.onChange(false);
   }
 }

@@ -5,12 +5,9 @@
  */
 import type { ServiceWeights } from '../../api/decisions.ts';
 
-/** Leadership: the holder's id and the fencing token it got when it acquired the lease. */
-export interface Lease {
-  readonly holder: string;
-  /** Strictly increasing across acquisitions; every write carries it and a stale one is refused. */
-  readonly token: number;
-}
+import type { Lease } from '../../api/leadership.ts';
+
+export type { Lease } from '../../api/leadership.ts';
 
 export interface ServiceRecord {
   readonly weights: ServiceWeights;

@@ -12,7 +12,10 @@
 import type { MeshConfig } from '../../api/config.ts';
 import { systemClock, timersOf, type Clock } from '../../api/clock.ts';
 import type { DecisionSlice, Decisions, SlicePublisher } from '../../api/decisions.ts';
+import type { LeaseStore, Leadership } from '../../api/leadership.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
+import { MemoryLeaseStore } from '../../scorer/store/memory-lease-store.ts';
+import { RedisLeaseStore } from '../../scorer/store/redis-lease-store.ts';
 import { createScorerMetrics, type ScorerMetrics } from '../../scorer/metrics.ts';
 import { addSelectService } from '../../scorer/select/grpc-select-service.ts';
 import { createSelectHttpHandler } from '../../scorer/select/http-select-handler.ts';
@@ -41,9 +44,12 @@ import { weightsReport } from '../pipeline/weights-report.ts';
 import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
 import type { TlsOptions } from '../transport/tls-credentials.ts';
 import { XdsServer } from '../transport/xds-server.ts';
+import { LeaseElection } from './lease-election.ts';
 import type { PrescientModule } from './module.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import client from 'prom-client';
 
 export type { ScorerOptions } from './scorer-module.ts';
@@ -97,6 +103,8 @@ export class Prescient {
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
+  private election: LeaseElection | undefined;
+  private leaseRedis: Redis | undefined;
   /** Reloads parse, validate and render-check in a worker thread, so big configs never stall serving. */
   private readonly reloader = new OffThreadReloader();
   xdsPort = 0;
@@ -182,6 +190,8 @@ export class Prescient {
     this.watcher?.close();
     await this.reloader.close();
     for (const m of [...this.modules].reverse()) await m.stop(options);
+    await this.election?.stop({ release: options.releaseLease ?? true });
+    this.leaseRedis?.disconnect();
     await this.xds?.close(200);
     await this.admin?.close();
   }
@@ -204,9 +214,39 @@ export class Prescient {
     this.debouncer.trigger('config');
   }
 
+  /**
+   * Leadership of a module key among the replicas sharing this server's Redis (alone without one):
+   * modules that act on the world (DNS updates, failover) campaign for their own key.
+   */
+  leadership(key: string): Leadership {
+    if (!this.election) throw new Error(`PRESCIENT_NOT_STARTED: leadership of "${key}" asked before start`);
+    return this.election.campaign(key);
+  }
+
+  private startElection(): LeaseElection {
+    const s = this.options.scorer === false ? {} : (this.options.scorer ?? {});
+    let store: LeaseStore;
+    if (s.redisUrl) {
+      this.leaseRedis = new Redis(s.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      // Errors surface as failed lease steps (logged by the keeper); the client reconnects by itself.
+      this.leaseRedis.on('error', () => undefined);
+      store = new RedisLeaseStore(this.leaseRedis);
+    } else {
+      store = new MemoryLeaseStore(() => this.clock.now());
+    }
+    return new LeaseElection({
+      store,
+      holder: s.replicaId ?? randomUUID(),
+      ttlMs: s.leaseTtlMs ?? 5000,
+      clock: this.clock,
+      logger: this.options.logger.child({ component: 'leadership' }),
+    });
+  }
+
   private async startComponents(): Promise<void> {
     const o = this.options;
     const log = o.logger;
+    this.election = this.startElection();
     if (o.scorer !== false) {
       this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: this.board.publisher('scorer'), clock: this.clock, logger: log, metrics: this.scorerMetrics });
       this.modules.push(this.scorer);

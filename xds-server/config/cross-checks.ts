@@ -78,13 +78,13 @@ function serviceReferences(doc: AnyDocument): Reference[] {
   }
 }
 
-function danglingReferences(checked: readonly CheckedDocument[], names: Names): ConfigError[] {
+function danglingReferences(checked: readonly CheckedDocument[], names: Names, someUnreadable: boolean): ConfigError[] {
   const services = names.byKind.get('Service') ?? [];
   const out: ConfigError[] = [];
   for (const c of checked) {
     if (!c.document) continue;
     for (const ref of serviceReferences(c.document)) {
-      if (services.includes(ref.name)) continue;
+      if (services.includes(ref.name) || someUnreadable) continue;
       out.push(errorAt(c.source, CONFIG_ERROR.reference, ref.segments,
         `names Service "${ref.name}", which is not defined; add it or use a defined one (${listed(services)})`, labelOf(c)));
     }
@@ -134,6 +134,11 @@ function routeConflicts(checked: readonly CheckedDocument[]): ConfigError[] {
   return out;
 }
 
-export function crossDocumentErrors(checked: readonly CheckedDocument[]): ConfigError[] {
-  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked)), ...routeConflicts(checked)];
+/**
+ * `someUnreadable`: a document or file could not be read at all (YAML syntax, I/O), so its kind and
+ * name are unknown; "not defined" would then be a false error cascading from that one, and is not
+ * reported until the files read (the syntax error itself is).
+ */
+export function crossDocumentErrors(checked: readonly CheckedDocument[], someUnreadable = false): ConfigError[] {
+  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked)];
 }

@@ -68,7 +68,8 @@ function inReadingOrder(errors: ConfigError[]): ConfigError[] {
 function resultOf(sources: readonly SourceDocument[], earlier: readonly ConfigError[], options: LoadOptions): ConfigLoadResult {
   const validators = options.validators ?? defaultValidators();
   const checked = sources.map((s) => validateDocument(s, validators));
-  const errors = inReadingOrder([...earlier, ...checked.flatMap((c) => c.errors), ...crossDocumentErrors(checked)]);
+  const someUnreadable = earlier.some((e) => e.code === CONFIG_ERROR.yaml || e.code === CONFIG_ERROR.io);
+  const errors = inReadingOrder([...earlier, ...checked.flatMap((c) => c.errors), ...crossDocumentErrors(checked, someUnreadable)]);
   if (errors.length > 0) return { ok: false, errors };
   const documents = checked.map((c) => c.document).filter((d): d is AnyDocument => d !== undefined);
   return { ok: true, config: buildMeshConfig(documents), documents };
