@@ -7,7 +7,7 @@
 import type { MeshConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/clock.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
-import type { FeatureStore } from '../../scorer/features/types.ts';
+import type { FeatureStore } from '../../api/telemetry.ts';
 import { DnsSink, type DnsZoneStatus } from '../dns/dns-sink.ts';
 import type { DnsMetrics } from '../dns/metrics.ts';
 import { endpointViewFromModel, type EndpointSignals, type SignalSource } from '../dns/model-view.ts';
