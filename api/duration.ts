@@ -7,6 +7,7 @@
  * xds-server/config/schemas/common.defs.json (test/api/duration.test.ts holds them together), so a
  * document that passed validation always parses; `DurationSyntaxError` means a caller skipped it.
  */
+import { CodedError } from './coded-error.ts';
 
 /** The whole grammar; the same text as the config schemas' duration pattern. */
 export const DURATION_PATTERN = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -28,12 +29,9 @@ const NANOS_PER_SECOND = 1_000_000_000n;
 /** Stable code, documented in docs/errors.md. */
 export const DURATION_ERROR_CODE = 'PRESCIENT_CONFIG_DURATION';
 
-export class DurationSyntaxError extends Error {
-  readonly code = DURATION_ERROR_CODE;
-
+export class DurationSyntaxError extends CodedError<typeof DURATION_ERROR_CODE> {
   constructor(readonly text: string) {
-    super(`${DURATION_ERROR_CODE}: "${text}" is not a duration; write terms such as 250ms, 1s or 1m30s (units ns, us, µs, ms, s, m, h)`);
-    this.name = 'DurationSyntaxError';
+    super(DURATION_ERROR_CODE, `"${text}" is not a duration; write terms such as 250ms, 1s or 1m30s (units ns, us, µs, ms, s, m, h)`);
   }
 }
 

@@ -2,6 +2,8 @@
  * Errors of the forecaster, each with a stable code (documented in scorer/models/README.md).
  * Messages say what to do next.
  */
+import { CodedError } from '../../api/coded-error.ts';
+
 export type ForecastErrorCode =
   | 'FORECAST_MODEL_NOT_FOUND'
   | 'FORECAST_METADATA_INVALID'
@@ -9,12 +11,4 @@ export type ForecastErrorCode =
   | 'FORECAST_BATCH_INVALID'
   | 'FORECAST_PROVIDER_UNKNOWN';
 
-export class ForecastError extends Error {
-  readonly code: ForecastErrorCode;
-
-  constructor(code: ForecastErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-    this.name = 'ForecastError';
-    this.code = code;
-  }
-}
+export class ForecastError extends CodedError<ForecastErrorCode> {}

@@ -1,15 +1,9 @@
 /** Errors of the smart endpoint API, with stable codes mapped to gRPC and HTTP statuses. */
+import { CodedError } from '../../api/coded-error.ts';
+
 export type SelectErrorCode = 'SELECT_INVALID_ARGUMENT' | 'SELECT_NOT_FOUND' | 'SELECT_UNAVAILABLE' | 'SELECT_UNAUTHENTICATED';
 
-export class SelectError extends Error {
-  readonly code: SelectErrorCode;
-
-  constructor(code: SelectErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'SelectError';
-    this.code = code;
-  }
-}
+export class SelectError extends CodedError<SelectErrorCode> {}
 
 /** gRPC status numbers (@grpc/grpc-js `status`). */
 export const GRPC_STATUS: Record<SelectErrorCode, number> = {

@@ -1,6 +1,8 @@
 /**
  * Errors of the score store, each with a stable code (documented in ./README.md).
  */
+import { CodedError } from '../../api/coded-error.ts';
+
 export type StoreErrorCode =
   /** The write carried a lease that is no longer current: another replica leads now. */
   | 'STORE_FENCED'
@@ -9,15 +11,7 @@ export type StoreErrorCode =
   /** Something in the store is not in the documented format (another version wrote it?). */
   | 'STORE_CORRUPT';
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
-    this.name = 'StoreError';
-    this.code = code;
-  }
-}
+export class StoreError extends CodedError<StoreErrorCode> {}
 
 export function isFenced(err: unknown): boolean {
   return err instanceof StoreError && err.code === 'STORE_FENCED';

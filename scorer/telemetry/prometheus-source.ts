@@ -12,6 +12,7 @@ import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { describeErrors, validateQueryResponse, validateVector } from './prometheus-response.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 export interface PromQuery {
   /** For logs; default the query text. */
@@ -56,14 +57,7 @@ export interface QueryOutcome {
 
 const SOURCE = 'prometheus';
 
-class PromError extends Error {
-  constructor(
-    readonly code: PromErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class PromError extends CodedError<PromErrorCode> {}
 
 
 export class PrometheusSource {
@@ -114,8 +108,8 @@ export class PrometheusSource {
     } catch (err) {
       const error = err instanceof PromError ? err : new PromError('PROM_BAD_RESPONSE', String(err));
       (this.options.metrics ?? defaultScorerMetrics).telemetrySourceMetrics.prometheusErrors.inc({ code: error.code });
-      this.logger.warn({ query: name, code: error.code, err: error.message }, `${error.code}: Prometheus query failed`);
-      return { name, recorded: 0, skipped: 0, error: { code: error.code, message: error.message } };
+      this.logger.warn({ query: name, code: error.code, err: error.detail }, `${error.code}: Prometheus query failed`);
+      return { name, recorded: 0, skipped: 0, error: { code: error.code, message: error.detail } };
     }
   }
 

@@ -11,15 +11,14 @@
 import { Worker } from 'node:worker_threads';
 import type { RetrainReply, RetrainRequest } from './retrain-worker.ts';
 import type { TrainedModel } from './train-model.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 const WORKER_URL = new URL('./retrain-worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`;
 
-export class RetrainError extends Error {
-  readonly code = 'FORECAST_RETRAIN_FAILED';
+export class RetrainError extends CodedError<'FORECAST_RETRAIN_FAILED'> {
   constructor(message: string) {
-    super(`FORECAST_RETRAIN_FAILED: ${message}`);
-    this.name = 'RetrainError';
+    super('FORECAST_RETRAIN_FAILED', message);
   }
 }
 

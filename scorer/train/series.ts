@@ -5,6 +5,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { CodedError } from '../../api/coded-error.ts';
 
 export interface NamedSeries {
   readonly name: string;
@@ -13,11 +14,9 @@ export interface NamedSeries {
   readonly stepSeconds: number;
 }
 
-export class SeriesError extends Error {
-  readonly code = 'FORECAST_SERIES_INVALID';
+export class SeriesError extends CodedError<'FORECAST_SERIES_INVALID'> {
   constructor(message: string) {
-    super(`FORECAST_SERIES_INVALID: ${message}`);
-    this.name = 'SeriesError';
+    super('FORECAST_SERIES_INVALID', message);
   }
 }
 

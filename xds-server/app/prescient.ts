@@ -51,6 +51,7 @@ import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import client from 'prom-client';
+import { CodedError } from '../../api/coded-error.ts';
 
 export type { ScorerOptions } from './scorer-module.ts';
 
@@ -76,10 +77,9 @@ export interface PrescientOptions {
 }
 
 /** Thrown by `start` when the initial configuration is invalid: nothing was started. */
-export class InitialConfigError extends Error {
-  readonly code = 'PRESCIENT_INITIAL_CONFIG';
+export class InitialConfigError extends CodedError<'PRESCIENT_INITIAL_CONFIG'> {
   constructor(readonly messages: string[]) {
-    super(`initial configuration is invalid (${messages.length} error(s)); fix it and start again:\n${messages.join('\n')}`);
+    super('PRESCIENT_INITIAL_CONFIG', `initial configuration is invalid (${messages.length} error(s)); fix it and start again:\n${messages.join('\n')}`);
   }
 }
 
@@ -219,7 +219,7 @@ export class Prescient {
    * modules that act on the world (DNS updates, failover) campaign for their own key.
    */
   leadership(key: string): Leadership {
-    if (!this.election) throw new Error(`PRESCIENT_NOT_STARTED: leadership of "${key}" asked before start`);
+    if (!this.election) throw new CodedError('PRESCIENT_NOT_STARTED', `leadership of "${key}" asked before start`);
     return this.election.campaign(key);
   }
 

@@ -9,12 +9,12 @@ import { messageName, type TypeUrl } from '../envoy/type-urls.ts';
 import type { RenderedResource } from '../translate/types.ts';
 import type { EncodedResource } from './types.ts';
 import { hashBytes } from './content-hash.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 /** Raised when a rendered message cannot be encoded (a translate bug: validation runs before). */
-export class ResourceEncodeError extends Error {
-  readonly code = 'XDS_CACHE_ENCODE';
+export class ResourceEncodeError extends CodedError<'XDS_CACHE_ENCODE'> {
   constructor(typeUrl: string, name: string, cause: unknown) {
-    super(`XDS_CACHE_ENCODE: cannot encode ${typeUrl} "${name}": ${(cause as Error)?.message ?? cause}`);
+    super('XDS_CACHE_ENCODE', `cannot encode ${typeUrl} "${name}": ${(cause as Error)?.message ?? cause}`);
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { RE2JS } from 're2js';
 import type { ClientFlavor, RenderTarget } from '../translate/types.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 /** The parts of an `envoy.config.core.v3.Node` that grouping looks at; metadata as plain JSON. */
 export interface NodeIdentity {
@@ -46,8 +47,10 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 export const CLIENT_FLAVOR_METADATA_KEY = 'PRESCIENT_CLIENT';
 
-export class NodeGroupError extends Error {
-  readonly code = 'XDS_NODE_GROUP_SELECTOR';
+export class NodeGroupError extends CodedError<'XDS_NODE_GROUP_SELECTOR'> {
+  constructor(message: string) {
+    super('XDS_NODE_GROUP_SELECTOR', message);
+  }
 }
 
 interface CompiledSelector extends NodeGroupSelector {
@@ -60,11 +63,11 @@ export class NodeGroupResolver {
 
   constructor(selectors: readonly NodeGroupSelector[] = []) {
     this.selectors = selectors.map((s, i) => {
-      if (!s.group) throw new NodeGroupError(`XDS_NODE_GROUP_SELECTOR: selector ${i} has no group name`);
+      if (!s.group) throw new NodeGroupError(`selector ${i} has no group name`);
       try {
         return { ...s, idPattern: s.nodeId === undefined ? undefined : RE2JS.compile(s.nodeId) };
       } catch (err) {
-        throw new NodeGroupError(`XDS_NODE_GROUP_SELECTOR: selector ${i} (${s.group}) nodeId is not a valid regular expression: ${(err as Error).message}`);
+        throw new NodeGroupError(`selector ${i} (${s.group}) nodeId is not a valid regular expression: ${(err as Error).message}`);
       }
     });
   }

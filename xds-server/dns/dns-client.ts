@@ -10,6 +10,7 @@ import { isIPv6 } from 'node:net';
 import { connect } from 'node:net';
 import { signMessage, verifyResponse, type TsigKey, type TsigVerdict } from './tsig.ts';
 import { FLAG, decodeMessage, type DecodedMessage } from './wire.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 export interface DnsServerAddress {
   readonly address: string;
@@ -42,9 +43,10 @@ export interface DnsExchange {
   readonly attempts: number;
 }
 
-export class DnsTransportError extends Error {
-  override readonly name = 'DnsTransportError';
-  readonly code = 'PRESCIENT_DNS_UNREACHABLE';
+export class DnsTransportError extends CodedError<'PRESCIENT_DNS_UNREACHABLE'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('PRESCIENT_DNS_UNREACHABLE', message, options);
+  }
 }
 
 const UDP_LIMIT = 512;

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './tsig.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 export interface TsigKeyRef {
   /** Key name as configured on the server. With a key file, picks the key when the file has several. */
@@ -16,9 +17,10 @@ export interface TsigKeyRef {
   readonly env?: string;
 }
 
-export class TsigKeyError extends Error {
-  override readonly name = 'TsigKeyError';
-  readonly code = 'PRESCIENT_DNS_TSIG_KEY';
+export class TsigKeyError extends CodedError<'PRESCIENT_DNS_TSIG_KEY'> {
+  constructor(message: string, options?: ErrorOptions) {
+    super('PRESCIENT_DNS_TSIG_KEY', message, options);
+  }
 }
 
 const KEY_CLAUSE = /key\s+"?([^"\s{]+)"?\s*\{([^}]*)\}/g;

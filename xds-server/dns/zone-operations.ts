@@ -7,6 +7,7 @@ import type { DnsClient } from './dns-client.ts';
 import { decodeRdata, typeCode, type RecordData, type RecordSet, type RecordType } from './record-data.ts';
 import { encodeQuery, encodeUpdate, type UpdateRequest } from './update-message.ts';
 import { RCODE, normalizeName, rcodeName } from './wire.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 export type ZoneOutcome =
   | { readonly kind: 'applied' }
@@ -17,15 +18,7 @@ export type ZoneOutcome =
   /** The answer's TSIG did not verify: nothing in it can be trusted. */
   | { readonly kind: 'unverified'; readonly detail: string };
 
-export class DnsAnswerError extends Error {
-  override readonly name = 'DnsAnswerError';
-  constructor(
-    readonly code: 'PRESCIENT_DNS_REFUSED' | 'PRESCIENT_DNS_TSIG',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class DnsAnswerError extends CodedError<'PRESCIENT_DNS_REFUSED' | 'PRESCIENT_DNS_TSIG'> {}
 
 export async function sendUpdate(client: DnsClient, request: UpdateRequest): Promise<ZoneOutcome> {
   const x = await client.exchange((id) => encodeUpdate(id, request));

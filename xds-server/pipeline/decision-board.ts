@@ -5,9 +5,12 @@
  * (the root's debounced push).
  */
 import type { DecisionSlice, Decisions, SlicePublisher } from '../../api/decisions.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
-export class DecisionOwnerError extends Error {
-  readonly code = 'PRESCIENT_DECISION_OWNER';
+export class DecisionOwnerError extends CodedError<'PRESCIENT_DECISION_OWNER'> {
+  constructor(message: string) {
+    super('PRESCIENT_DECISION_OWNER', message);
+  }
 }
 
 export class DecisionBoard {
@@ -18,7 +21,7 @@ export class DecisionBoard {
 
   /** The publisher of `owner`'s slice; each owner gets exactly one. */
   publisher(owner: string): SlicePublisher {
-    if (this.owners.has(owner)) throw new DecisionOwnerError(`PRESCIENT_DECISION_OWNER: the "${owner}" decision slice already has a producer`);
+    if (this.owners.has(owner)) throw new DecisionOwnerError(`the "${owner}" decision slice already has a producer`);
     this.owners.add(owner);
     return {
       owner,

@@ -13,14 +13,14 @@
 import { Worker } from 'node:worker_threads';
 import type { ConfigLoadResult } from '../config/index.ts';
 import type { ReloadReply, ReloadRequest } from './reload-worker.ts';
+import { CodedError } from '../../api/coded-error.ts';
 
 const WORKER_URL = new URL('./reload-worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`;
 
-export class ReloadWorkerError extends Error {
-  readonly code = 'PRESCIENT_RELOAD_WORKER';
+export class ReloadWorkerError extends CodedError<'PRESCIENT_RELOAD_WORKER'> {
   constructor(message: string) {
-    super(`PRESCIENT_RELOAD_WORKER: ${message}`);
+    super('PRESCIENT_RELOAD_WORKER', message);
   }
 }
 

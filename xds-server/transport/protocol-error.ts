@@ -2,17 +2,12 @@
  * A client broke the xDS protocol; the stream ends with INVALID_ARGUMENT and the stable code in
  * the status message. Codes are documented next to the rule they enforce.
  */
+import { CodedError } from '../../api/coded-error.ts';
+
 export type ProtocolErrorCode =
   /** An ADS request without type_url (DESIGN §4.2 rule 1). */
   | 'XDS_MISSING_TYPE_URL'
   /** A per-type service (e.g. ClusterDiscoveryService) received another type. */
   | 'XDS_TYPE_URL_MISMATCH';
 
-export class XdsProtocolError extends Error {
-  constructor(
-    readonly code: ProtocolErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
-}
+export class XdsProtocolError extends CodedError<ProtocolErrorCode> {}

@@ -1,6 +1,7 @@
 /** Server credentials: plaintext, TLS, or mutual TLS when a client CA is given and required. */
 import fs from 'node:fs';
 import { ServerCredentials } from '@grpc/grpc-js';
+import { CodedError } from '../../api/coded-error.ts';
 
 export interface TlsOptions {
   certFile: string;
@@ -11,8 +12,10 @@ export interface TlsOptions {
   requireClientCert?: boolean;
 }
 
-export class TlsConfigError extends Error {
-  readonly code = 'XDS_TLS_CONFIG';
+export class TlsConfigError extends CodedError<'XDS_TLS_CONFIG'> {
+  constructor(message: string) {
+    super('XDS_TLS_CONFIG', message);
+  }
 }
 
 export function serverCredentials(tls: TlsOptions | undefined): ServerCredentials {

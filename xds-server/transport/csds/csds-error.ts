@@ -2,6 +2,8 @@
  * A ClientStatusRequest Prescient cannot answer; the call ends with INVALID_ARGUMENT and the
  * stable code leads the status message.
  */
+import { CodedError } from '../../../api/coded-error.ts';
+
 export type CsdsErrorCode =
   /** The request bytes are not a ClientStatusRequest. */
   | 'CSDS_MALFORMED_REQUEST'
@@ -10,11 +12,4 @@ export type CsdsErrorCode =
   /** A node matcher uses a form Prescient does not evaluate (a `custom` string matcher). */
   | 'CSDS_UNSUPPORTED_MATCHER';
 
-export class CsdsRequestError extends Error {
-  constructor(
-    readonly code: CsdsErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-  }
-}
+export class CsdsRequestError extends CodedError<CsdsErrorCode> {}
