@@ -6,6 +6,7 @@
  */
 import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
 import { CONFIG_ERROR, errorAt, type ConfigError, type PathSegments } from './errors.ts';
+import { serviceReferences } from './kinds.ts';
 import type { CheckedDocument } from './validate-document.ts';
 
 const MAX_LISTED = 10;
@@ -56,26 +57,6 @@ function namesOf(checked: readonly CheckedDocument[]): Names {
     if (c.document?.kind === 'Service' && !services.has(c.document.metadata.name)) services.set(c.document.metadata.name, c.document);
   }
   return { byKind, services };
-}
-
-interface Reference {
-  segments: PathSegments;
-  name: string;
-}
-
-/** The Service names a valid document refers to, with where each appears. */
-function serviceReferences(doc: AnyDocument): Reference[] {
-  switch (doc.kind) {
-    case 'Route':
-      return doc.spec.rules.flatMap((rule, i) =>
-        rule.backends.map((b, j) => ({ segments: ['spec', 'rules', i, 'backends', j, 'service'], name: b.service })));
-    case 'WeightOverride':
-      return [{ segments: ['spec', 'service'], name: doc.spec.service }];
-    case 'ScoringPolicy':
-      return (doc.spec.services ?? []).map((name, i) => ({ segments: ['spec', 'services', i], name }));
-    default:
-      return [];
-  }
 }
 
 function danglingReferences(checked: readonly CheckedDocument[], names: Names, someUnreadable: boolean): ConfigError[] {

@@ -16,29 +16,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Documents must already be checked: names unique per kind. Order is kept (overrides apply in it). */
+/**
+ * Documents must already be checked: names unique per kind. Order is kept (overrides apply in
+ * it). Each kind's documents land in their field by kind name; a new kind adds one field here.
+ */
 export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
-  const services = new Map<string, ServiceDocument>();
-  const routes = new Map<string, RouteDocument>();
-  const scoringPolicies = new Map<string, ScoringPolicyDocument>();
-  const weightOverrides: WeightOverrideDocument[] = [];
+  const byKind = new Map<string, AnyDocument[]>();
   for (const doc of documents.map(deepFreeze)) {
-    switch (doc.kind) {
-      case 'Service':
-        services.set(doc.metadata.name, doc);
-        break;
-      case 'Route':
-        routes.set(doc.metadata.name, doc);
-        break;
-      case 'WeightOverride':
-        weightOverrides.push(doc);
-        break;
-      case 'ScoringPolicy':
-        scoringPolicies.set(doc.metadata.name, doc);
-        break;
-    }
+    const list = byKind.get(doc.kind);
+    if (list) list.push(doc);
+    else byKind.set(doc.kind, [doc]);
   }
-  return Object.freeze({ services, routes, weightOverrides: Object.freeze(weightOverrides), scoringPolicies });
+  const all = <D extends AnyDocument>(kind: D['kind']) => Object.freeze((byKind.get(kind) ?? []) as D[]);
+  const byName = <D extends AnyDocument>(kind: D['kind']) => new Map(all<D>(kind).map((d) => [d.metadata.name, d]));
+  return Object.freeze({
+    services: byName<ServiceDocument>('Service'),
+    routes: byName<RouteDocument>('Route'),
+    weightOverrides: all<WeightOverrideDocument>('WeightOverride'),
+    scoringPolicies: byName<ScoringPolicyDocument>('ScoringPolicy'),
+  });
 }
 
 /** A config with no documents: what serves before the first good load. */

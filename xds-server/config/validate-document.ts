@@ -7,7 +7,7 @@ import { API_VERSION, type AnyDocument } from '../../api/config.ts';
 import { CONFIG_ERROR, errorAt, type ConfigError } from './errors.ts';
 import { schemaErrors } from './schema-errors.ts';
 import type { KindValidators } from './validators.ts';
-import { valueFindings } from './value-checks.ts';
+import { valueFindings } from './kinds.ts';
 import type { SourceDocument } from './yaml-source.ts';
 
 export interface CheckedDocument {

@@ -75,7 +75,7 @@ function tooFrequent(segments: PathSegments, d: string | undefined, what: string
     : [];
 }
 
-function serviceFindings(doc: ServiceDocument): Finding[] {
+export function serviceFindings(doc: ServiceDocument): Finding[] {
   const spec = doc.spec;
   const out: Finding[] = repeats(spec.endpoints, endpointKey).map((r) => ({
     code: CONFIG_ERROR.duplicate,
@@ -101,7 +101,7 @@ function serviceFindings(doc: ServiceDocument): Finding[] {
   return out;
 }
 
-function routeFindings(doc: RouteDocument): Finding[] {
+export function routeFindings(doc: RouteDocument): Finding[] {
   const out: Finding[] = repeats(doc.spec.hosts, (h) => h.toLowerCase()).map((r) => ({
     code: CONFIG_ERROR.duplicate,
     segments: ['spec', 'hosts', r.index],
@@ -124,7 +124,7 @@ function routeFindings(doc: RouteDocument): Finding[] {
   return out;
 }
 
-function overrideFindings(doc: WeightOverrideDocument): Finding[] {
+export function overrideFindings(doc: WeightOverrideDocument): Finding[] {
   const { floor, ceiling } = doc.spec;
   return floor !== undefined && ceiling !== undefined && floor > ceiling
     ? [value(['spec', 'floor'], `(${floor}) must not exceed ceiling (${ceiling})`)]
@@ -132,7 +132,7 @@ function overrideFindings(doc: WeightOverrideDocument): Finding[] {
 }
 
 /** A zero scoring interval would run the scorer loop back to back, burning a core. */
-function policyFindings(doc: ScoringPolicyDocument): Finding[] {
+export function policyFindings(doc: ScoringPolicyDocument): Finding[] {
   const interval = doc.spec.interval;
   if (interval !== undefined && parseDurationNanos(interval) <= 0n) {
     return [value(['spec', 'interval'], `must be longer than zero (got "${interval}"); it is how often the scorer recomputes weights`)];
@@ -157,21 +157,7 @@ function overlongDurations(node: unknown, segments: PathSegments): Finding[] {
   );
 }
 
-function kindFindings(doc: AnyDocument): Finding[] {
-  switch (doc.kind) {
-    case 'Service':
-      return serviceFindings(doc);
-    case 'Route':
-      return routeFindings(doc);
-    case 'WeightOverride':
-      return overrideFindings(doc);
-    case 'ScoringPolicy':
-      return policyFindings(doc);
-    default:
-      return [];
-  }
-}
-
-export function valueFindings(doc: AnyDocument): Finding[] {
-  return [...kindFindings(doc), ...overlongDurations(doc.spec, ['spec'])];
+/** Checks every kind gets: durations too long for a protobuf Duration, anywhere in the spec. */
+export function commonFindings(doc: AnyDocument): Finding[] {
+  return overlongDurations(doc.spec, ['spec']);
 }

@@ -1,0 +1,65 @@
+/**
+ * The registry of config kinds: what each kind adds beyond its JSON Schema (schemas are found by
+ * file name in ./schemas). Adding a kind is a schema file, its document type in api/config.ts and
+ * one entry here — no switch elsewhere. Kinds without an entry get the common checks only.
+ */
+import type { AnyDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import type { PathSegments } from './errors.ts';
+import { commonFindings, overrideFindings, policyFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
+
+/** A Service name a document refers to, and where. */
+export interface ServiceReference {
+  readonly segments: PathSegments;
+  readonly name: string;
+}
+
+export interface KindDefinition<D extends AnyDocument = AnyDocument> {
+  /** Checks of values each valid alone but not together (ordering, duplicates, regexes). */
+  readonly valueFindings?: (doc: D) => Finding[];
+  /** The Service names the document refers to, checked against the defined Services. */
+  readonly serviceReferences?: (doc: D) => ServiceReference[];
+}
+
+const service: KindDefinition<ServiceDocument> = { valueFindings: serviceFindings };
+
+const route: KindDefinition<RouteDocument> = {
+  valueFindings: routeFindings,
+  serviceReferences: (doc) =>
+    doc.spec.rules.flatMap((rule, i) => rule.backends.map((b, j) => ({ segments: ['spec', 'rules', i, 'backends', j, 'service'], name: b.service }))),
+};
+
+const weightOverride: KindDefinition<WeightOverrideDocument> = {
+  valueFindings: overrideFindings,
+  serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
+};
+
+const scoringPolicy: KindDefinition<ScoringPolicyDocument> = {
+  valueFindings: policyFindings,
+  serviceReferences: (doc) => (doc.spec.services ?? []).map((name, i) => ({ segments: ['spec', 'services', i], name })),
+};
+
+/** Entries are looked up by `doc.kind`, so each sees only documents of its own kind. */
+function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): [string, KindDefinition] {
+  return [
+    kind,
+    {
+      ...(def.valueFindings && { valueFindings: (doc) => def.valueFindings!(doc as D) }),
+      ...(def.serviceReferences && { serviceReferences: (doc) => def.serviceReferences!(doc as D) }),
+    },
+  ];
+}
+
+export const KINDS: ReadonlyMap<string, KindDefinition> = new Map([
+  entry('Service', service),
+  entry('Route', route),
+  entry('WeightOverride', weightOverride),
+  entry('ScoringPolicy', scoringPolicy),
+]);
+
+export function valueFindings(doc: AnyDocument): Finding[] {
+  return [...(KINDS.get(doc.kind)?.valueFindings?.(doc) ?? []), ...commonFindings(doc)];
+}
+
+export function serviceReferences(doc: AnyDocument): ServiceReference[] {
+  return KINDS.get(doc.kind)?.serviceReferences?.(doc) ?? [];
+}
