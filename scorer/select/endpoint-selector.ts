@@ -6,7 +6,7 @@
  * exactly (the exploration they already contain included); the more confident the forecast, the
  * more the draw favours the best endpoints.
  */
-import type { MeshModel, ModelEndpoint } from '../../api/mesh-model.ts';
+import { servingEndpoints, type MeshModel, type ModelEndpoint } from '../../api/mesh-model.ts';
 import type { Rng } from '../score/types.ts';
 import { SelectError } from './select-error.ts';
 
@@ -47,7 +47,7 @@ export class EndpointSelector {
     const model = this.o.model();
     const cluster = model.config.services.has(service) ? model.clusters.get(service) : undefined;
     if (!cluster) throw new SelectError('SELECT_NOT_FOUND', `no Service named "${service}" is configured`);
-    const all = cluster.endpoints.filter((e) => e.health === 'serving');
+    const all = servingEndpoints(cluster);
     if (all.length === 0) throw new SelectError('SELECT_UNAVAILABLE', `every endpoint of "${service}" is drained; try again later`);
     const preferred = Math.min(...all.map((e) => e.priority));
     const serving = all.filter((e) => e.priority === preferred);

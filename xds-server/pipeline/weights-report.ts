@@ -5,7 +5,7 @@
  * computes nothing of its own. Pure.
  */
 import type { EndpointHealth } from '../../api/decisions.ts';
-import type { MeshModel } from '../../api/mesh-model.ts';
+import { servingEndpoints, type MeshModel } from '../../api/mesh-model.ts';
 
 export interface EndpointWeightReport {
   endpoint: string;
@@ -31,7 +31,7 @@ export function weightsReport(model: MeshModel): ServiceWeightReport[] {
   return [...model.clusters.values()]
     .filter((c) => c.origin.source === 'config')
     .map((c) => {
-      const total = c.endpoints.filter((e) => e.health === 'serving').reduce((sum, e) => sum + e.weight, 0);
+      const total = servingEndpoints(c).reduce((sum, e) => sum + e.weight, 0);
       return {
         service: c.service,
         ...(c.modelVersion ? { modelVersion: c.modelVersion } : {}),
