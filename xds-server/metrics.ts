@@ -39,7 +39,10 @@ export function createXdsMetrics(registry = new client.Registry()) {
     labelNames: ['version', 'node_version'] as const,
     registers: [registry],
   }).set({ version: BUILD_VERSION, node_version: process.versions.node }, 1);
+  /** Set by the effective-weight sink on every model; read only when /metrics is scraped. */
+  const effectiveWeights: { visit?: (set: (service: string, endpoint: string, weight: number) => void) => void } = {};
   const xdsMetrics = {
+    effectiveWeights,
     unsupportedTypes: new client.Counter({
       name: 'prescient_xds_unsupported_type_requests_total',
       help: 'Requests for resource types Prescient does not serve (SDS, RTDS, ECDS, unknown), answered empty',
@@ -51,6 +54,11 @@ export function createXdsMetrics(registry = new client.Registry()) {
       help: 'Weight pushed in EDS for each configured endpoint (after WeightOverrides, health and decisions; 0 when not serving)',
       labelNames: ['service', 'endpoint'] as const,
       registers: [registry],
+      // Filled at scrape time from the latest model: a push with 50,000 endpoints pays nothing for it.
+      collect() {
+        this.reset();
+        effectiveWeights.visit?.((service, endpoint, weight) => this.set({ service, endpoint }, weight));
+      },
     }),
     connectedStreams: new client.Gauge({
       name: 'prescient_xds_connected_streams',

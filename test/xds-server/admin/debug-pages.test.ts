@@ -102,7 +102,8 @@ describe('debug pages of a running Prescient', function () {
     const text = await res.text();
     const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     assert.ok(names.length > 10);
-    assert.deepEqual(names.filter((n) => !n.startsWith('prescient_')), [], 'every metric is named prescient_*');
+    // Prescient's own metrics, plus prom-client's standard process and Node.js metrics.
+    assert.deepEqual(names.filter((n) => !/^(prescient|process|nodejs)_/.test(n)), [], 'every metric is named prescient_*, process_* or nodejs_*');
     for (const name of ['prescient_xds_connected_streams', 'prescient_xds_rejects_total', 'prescient_config_last_reload_success', 'prescient_publish_rejected_total']) {
       assert.ok(names.includes(name), `xDS registry metric ${name}`);
     }
