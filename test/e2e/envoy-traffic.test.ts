@@ -172,7 +172,7 @@ for (const variant of ['sotw', 'delta'] as AdsVariant[]) describe(`e2e: Envoy 1.
     await h.writeConfig(docs({ alpha: [3, 1] }));
     const editedAt = Date.now();
     // Small probes until the new weights show, then a large sample to check the new ratio.
-    await eventually(async () => shareOf(await c.spread(100, 10), 'a1') > 0.6, 2000, 0);
+    await eventually(async () => shareOf(await c.spread(40, 4), 'a1') > 0.6, 2000, 0);
     const tookMs = Date.now() - editedAt;
     figure(`weight edit shift ${tookMs} ms`);
     assert.ok(tookMs <= 2000, `split shifted after ${tookMs} ms`);
