@@ -10,7 +10,7 @@
 
 export const API_VERSION = 'prescient.dev/v1alpha1';
 
-export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy';
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone';
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
@@ -201,9 +201,37 @@ export interface ScoringPolicySpec {
 
 export type ScoringPolicyDocument = Document<'ScoringPolicy', ScoringPolicySpec>;
 
+// ---------------------------------------------------------------- DnsZone (served by xds-server/dns)
+
+/**
+ * A zone on an authoritative DNS server Prescient keeps pointed at healthy, well-scored endpoints
+ * (RFC 2136 updates signed with TSIG). Defaults are applied in xds-server/dns/zone-config.ts.
+ */
+export interface DnsZoneSpec {
+  server: { address: string; port?: number; timeout?: string; attempts?: number };
+  zone: string;
+  /** Where the key comes from (a BIND key file or an environment variable), never the key itself. */
+  tsigKey: { name?: string; algorithm?: 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512' | 'hmac-sha224' | 'hmac-sha1'; file?: string; env?: string };
+  ttl?: string;
+  hysteresis?: string;
+  maxUpdatesPerMinute?: number;
+  thresholds?: { scoreDrop?: number; maxErrorRate?: number; maxLatencyMs?: number; recoveryMargin?: number };
+  srvWeightTolerance?: number;
+  publish: Array<{
+    service: string;
+    name: string;
+    addresses?: boolean;
+    srv?: { service?: string; protocol?: '_tcp' | '_udp' };
+    maxRecords?: number;
+    minRecords?: number;
+  }>;
+}
+
+export type DnsZoneDocument = Document<'DnsZone', DnsZoneSpec>;
+
 // ---------------------------------------------------------------- the whole config
 
-export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument;
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument;
 
 /** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
 export interface MeshConfig {
@@ -211,6 +239,8 @@ export interface MeshConfig {
   readonly routes: ReadonlyMap<string, RouteDocument>;
   readonly weightOverrides: readonly WeightOverrideDocument[];
   readonly scoringPolicies: ReadonlyMap<string, ScoringPolicyDocument>;
+  /** Absent in configs built by hand before DnsZone existed: no zones. */
+  readonly dnsZones?: ReadonlyMap<string, DnsZoneDocument>;
 }
 
 export function endpointKey(e: { address: string; port: number }): string {

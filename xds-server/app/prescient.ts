@@ -106,7 +106,7 @@ export class Prescient {
   private election: LeaseElection | undefined;
   private leaseRedis: Redis | undefined;
   /** Reloads parse, validate and render-check in a worker thread, so big configs never stall serving. */
-  private readonly reloader = new OffThreadReloader();
+  private readonly reloader = OffThreadReloader.shared();
   xdsPort = 0;
   adminPort = 0;
 
@@ -188,7 +188,6 @@ export class Prescient {
     this.debouncer.close();
     this.changeTimer.stop();
     this.watcher?.close();
-    await this.reloader.close();
     for (const m of [...this.modules].reverse()) await m.stop(options);
     await this.election?.stop({ release: options.releaseLease ?? true });
     this.leaseRedis?.disconnect();
@@ -289,6 +288,7 @@ export class Prescient {
     this.onConfig(this.configState.config);
     for (const m of this.modules) await m.start();
 
+    this.reloader.warm(o.configPaths, this.clock.now());
     this.watcher = watchConfig(
       o.configPaths,
       (result) => {

@@ -3,7 +3,8 @@
  * file name in ./schemas). Adding a kind is a schema file, its document type in api/config.ts and
  * one entry here — no switch elsewhere. Kinds without an entry get the common checks only.
  */
-import type { AnyDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import type { AnyDocument, DnsZoneDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
 import type { PathSegments } from './errors.ts';
 import { commonFindings, overrideFindings, policyFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
 
@@ -38,6 +39,11 @@ const scoringPolicy: KindDefinition<ScoringPolicyDocument> = {
   serviceReferences: (doc) => (doc.spec.services ?? []).map((name, i) => ({ segments: ['spec', 'services', i], name })),
 };
 
+const dnsZone: KindDefinition<DnsZoneDocument> = {
+  valueFindings: (doc) => dnsZoneFindings(doc.spec),
+  serviceReferences: (doc) => dnsZoneServiceReferences(doc.spec),
+};
+
 /** Entries are looked up by `doc.kind`, so each sees only documents of its own kind. */
 function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): [string, KindDefinition] {
   return [
@@ -54,6 +60,7 @@ export const KINDS: ReadonlyMap<string, KindDefinition> = new Map([
   entry('Route', route),
   entry('WeightOverride', weightOverride),
   entry('ScoringPolicy', scoringPolicy),
+  entry('DnsZone', dnsZone),
 ]);
 
 export function valueFindings(doc: AnyDocument): Finding[] {

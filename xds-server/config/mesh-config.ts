@@ -1,6 +1,7 @@
 /** Valid documents → the immutable MeshConfig every later stage reads. */
 import type {
   AnyDocument,
+  DnsZoneDocument,
   MeshConfig,
   RouteDocument,
   ScoringPolicyDocument,
@@ -34,6 +35,7 @@ export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
     routes: byName<RouteDocument>('Route'),
     weightOverrides: all<WeightOverrideDocument>('WeightOverride'),
     scoringPolicies: byName<ScoringPolicyDocument>('ScoringPolicy'),
+    dnsZones: byName<DnsZoneDocument>('DnsZone'),
   });
 }
 

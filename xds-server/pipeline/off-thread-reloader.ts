@@ -3,8 +3,11 @@
  * so that a large configuration (5 × 10,000 endpoints takes seconds to parse and render) never
  * stalls xDS streams, /healthz or the scorer's lease. The serving thread only receives the result.
  *
- * The worker starts on the first reload and is reused; if it dies, the pending reload fails with
- * PRESCIENT_RELOAD_WORKER and the next one starts a fresh worker. Reloads are answered in order.
+ * One worker serves the whole process (`shared()`: several servers in one process, as in tests,
+ * do not each start one); `warm` starts it and loads the config once at server start, so its
+ * modules and schema validators are compiled before the first edit (a cold worker took seconds
+ * under load). If it dies, the pending reloads fail with PRESCIENT_RELOAD_WORKER and the next one
+ * starts a fresh worker. It is unref'd: it never keeps a stopping process alive.
  *
  * The entry is TypeScript: like scorer/train/retrain-in-worker.ts, a one-line bootstrap loads it
  * through tsx's `tsImport`, since loader hooks given with --import do not reach a worker's entry
@@ -25,6 +28,13 @@ export class ReloadWorkerError extends CodedError<'PRESCIENT_RELOAD_WORKER'> {
 }
 
 export class OffThreadReloader {
+  private static instance: OffThreadReloader | undefined;
+
+  /** The process's reloader. */
+  static shared(): OffThreadReloader {
+    return (OffThreadReloader.instance ??= new OffThreadReloader());
+  }
+
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: ConfigLoadResult) => void; reject: (e: Error) => void }>();
@@ -39,6 +49,12 @@ export class OffThreadReloader {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, paths: [...paths], now } satisfies ReloadRequest);
     });
+  }
+
+  /** Starts the worker now and has it load `paths` once (result dropped), so the first real reload is fast. */
+  warm(paths: readonly string[], now: number): void {
+    if (this.closed || this.worker) return;
+    this.load(paths, now).catch(() => undefined);
   }
 
   async close(): Promise<void> {
