@@ -26,6 +26,7 @@ import { mountIndexPage } from '../admin/index-page.ts';
 import { configHash } from '../pipeline/config-hash.ts';
 import { ResourceCache } from '../cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from '../cache/node-groups.ts';
+import { createDnsMetrics, type DnsMetrics } from '../dns/metrics.ts';
 import { formatConfigError, loadConfigFiles, watchConfig, type ConfigWatcher } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { createXdsMetrics, type XdsMetrics } from '../metrics.ts';
@@ -44,6 +45,7 @@ import { weightsReport } from '../pipeline/weights-report.ts';
 import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
 import type { TlsOptions } from '../transport/tls-credentials.ts';
 import { XdsServer } from '../transport/xds-server.ts';
+import { DnsModule, featureSignals } from './dns-module.ts';
 import { LeaseElection } from './lease-election.ts';
 import type { PrescientModule } from './module.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
@@ -71,6 +73,8 @@ export interface PrescientOptions {
   scorer?: ScorerOptions | false;
   /** How endpoint host names are resolved for proxyless gRPC (name servers; default the system's). */
   resolver?: ResolverOptions;
+  /** Longest time between syncs of each DnsZone (tests shorten it). Default 1000 ms. */
+  dnsTickMs?: number;
   logger: Logger;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
@@ -90,6 +94,7 @@ export class Prescient {
   /** This server's own metrics: two servers in one process never share a counter. */
   readonly xdsMetrics: XdsMetrics = createXdsMetrics();
   readonly scorerMetrics: ScorerMetrics = createScorerMetrics();
+  readonly dnsMetrics: DnsMetrics = createDnsMetrics();
   private readonly board: DecisionBoard;
   private readonly manual = new Map<string, SlicePublisher>();
   private readonly publisher: Publisher;
@@ -100,6 +105,7 @@ export class Prescient {
   private readonly modules: PrescientModule[] = [];
   private model: MeshModel;
   private scorer: ScorerModule | undefined;
+  private dns!: DnsModule;
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
@@ -251,6 +257,19 @@ export class Prescient {
       this.modules.push(this.scorer);
     }
     this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));
+    // Dynamic DNS: a model sink that writes only while this replica leads the "dns" key.
+    const dnsLeadership = this.leadership('dns');
+    this.dns = new DnsModule({
+      clock: this.clock,
+      logger: log,
+      metrics: this.dnsMetrics,
+      zonesOf: (config) => config.dnsZones ?? new Map(),
+      isWriter: () => dnsLeadership.isLeader(),
+      ...(this.scorer && { signals: featureSignals(this.scorer.features, () => this.clock.now()) }),
+      ...(o.dnsTickMs !== undefined && { tickMs: o.dnsTickMs }),
+    });
+    this.modules.push(this.dns);
+    this.sinks.push(this.dns);
 
     this.xds = new XdsServer({
       cache: this.cache,
@@ -272,7 +291,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
@@ -281,6 +300,7 @@ export class Prescient {
       weights: () => weightsReport(this.model),
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
     });
+    this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);
 
     this.xdsPort = await this.xds.listen(o.xdsAddress);

@@ -2,31 +2,14 @@
  * A validated DnsZone document (schema: xds-server/config/schemas/DnsZone.schema.json) → what the
  * DNS sink runs, with every default applied in this one place. Pure.
  */
+import type { DnsZoneSpec } from '../../api/config.ts';
 import { parseDurationMs } from '../../api/duration.ts';
 import type { DnsZoneConfig } from './dns-sink.ts';
 import { DEFAULT_THRESHOLDS } from './endpoint-selection.ts';
-import type { TsigAlgorithm } from './tsig.ts';
 import { normalizeName } from './wire.ts';
 
-/** The `spec` of a DnsZone document, as the schema accepts it. */
-export interface DnsZoneSpec {
-  server: { address: string; port?: number; timeout?: string; attempts?: number };
-  zone: string;
-  tsigKey: { name?: string; algorithm?: TsigAlgorithm; file?: string; env?: string };
-  ttl?: string;
-  hysteresis?: string;
-  maxUpdatesPerMinute?: number;
-  thresholds?: { scoreDrop?: number; maxErrorRate?: number; maxLatencyMs?: number; recoveryMargin?: number };
-  srvWeightTolerance?: number;
-  publish: Array<{
-    service: string;
-    name: string;
-    addresses?: boolean;
-    srv?: { service?: string; protocol?: '_tcp' | '_udp' };
-    maxRecords?: number;
-    minRecords?: number;
-  }>;
-}
+/** The `spec` of a DnsZone document (api/config.ts), as the schema accepts it. */
+export type { DnsZoneSpec } from '../../api/config.ts';
 
 export const DNS_DEFAULTS = {
   port: 53,
