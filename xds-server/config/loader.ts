@@ -66,8 +66,10 @@ function inReadingOrder(errors: ConfigError[]): ConfigError[] {
 }
 
 function resultOf(sources: readonly SourceDocument[], earlier: readonly ConfigError[], options: LoadOptions): ConfigLoadResult {
-  const validators = options.validators ?? defaultValidators();
-  const checked = sources.map((s) => validateDocument(s, validators));
+  // Validators compile on first use (hundreds of ms): a load refused before any document parsed
+  // (an oversized document, unreadable files) does not wait for them.
+  const validators = sources.length > 0 ? (options.validators ?? defaultValidators()) : undefined;
+  const checked = sources.map((s) => validateDocument(s, validators!));
   const someUnreadable = earlier.some((e) => e.code === CONFIG_ERROR.yaml || e.code === CONFIG_ERROR.io);
   const errors = inReadingOrder([...earlier, ...checked.flatMap((c) => c.errors), ...crossDocumentErrors(checked, someUnreadable)]);
   if (errors.length > 0) return { ok: false, errors };
