@@ -10,7 +10,7 @@
 
 export const API_VERSION = 'prescient.dev/v1alpha1';
 
-export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone';
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule';
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
@@ -201,6 +201,30 @@ export interface ScoringPolicySpec {
 
 export type ScoringPolicyDocument = Document<'ScoringPolicy', ScoringPolicySpec>;
 
+// ---------------------------------------------------------------- MirrorRule (owned by mirror/)
+
+/** One place a copy of the traffic goes (Envoy `request_mirror_policies`). */
+export interface MirrorTargetSpec {
+  /** A Service document: its cluster receives the copies, with Envoy's `-shadow` host suffix. */
+  service: string;
+  /** Share of the selected traffic copied, in [0, 100], to 4 decimals (Envoy's per-million resolution). */
+  percent: number;
+  /** Envoy runtime key operators can set to change the share without Prescient (0–1,000,000 per million). */
+  runtimeKey?: string;
+  /** Whether the copy is trace-sampled (Envoy `trace_sampled`); Envoy's default follows the original. */
+  traceSampled?: boolean;
+}
+
+export interface MirrorRuleSpec {
+  /** The Service whose traffic is copied: every route rule that sends traffic to it mirrors. */
+  service: string;
+  targets: MirrorTargetSpec[];
+  /** `false` keeps the rule in config without rendering it. Default true. */
+  enabled?: boolean;
+}
+
+export type MirrorRuleDocument = Document<'MirrorRule', MirrorRuleSpec>;
+
 // ---------------------------------------------------------------- DnsZone (served by xds-server/dns)
 
 /**
@@ -231,7 +255,7 @@ export type DnsZoneDocument = Document<'DnsZone', DnsZoneSpec>;
 
 // ---------------------------------------------------------------- the whole config
 
-export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument;
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument;
 
 /** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
 export interface MeshConfig {
@@ -241,6 +265,8 @@ export interface MeshConfig {
   readonly scoringPolicies: ReadonlyMap<string, ScoringPolicyDocument>;
   /** Absent in configs built by hand before DnsZone existed: no zones. */
   readonly dnsZones?: ReadonlyMap<string, DnsZoneDocument>;
+  /** Absent in configs built by hand before MirrorRule existed: no rules. */
+  readonly mirrorRules?: ReadonlyMap<string, MirrorRuleDocument>;
 }
 
 export function endpointKey(e: { address: string; port: number }): string {

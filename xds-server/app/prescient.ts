@@ -48,6 +48,7 @@ import { XdsServer } from '../transport/xds-server.ts';
 import { DnsModule, featureSignals } from './dns-module.ts';
 import { LeaseElection } from './lease-election.ts';
 import type { PrescientModule } from './module.ts';
+import { MirrorModule } from './mirror-module.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
 import { randomUUID } from 'node:crypto';
@@ -106,6 +107,7 @@ export class Prescient {
   private model: MeshModel;
   private scorer: ScorerModule | undefined;
   private dns!: DnsModule;
+  private mirror!: MirrorModule;
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
@@ -270,6 +272,8 @@ export class Prescient {
     });
     this.modules.push(this.dns);
     this.sinks.push(this.dns);
+    this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }) });
+    this.modules.push(this.mirror);
 
     this.xds = new XdsServer({
       cache: this.cache,
@@ -291,7 +295,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.mirror.metrics.registry]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
@@ -300,6 +304,7 @@ export class Prescient {
       weights: () => weightsReport(this.model),
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
     });
+    this.admin.get('/debug/mirrors', () => this.mirror.status());
     this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);
 

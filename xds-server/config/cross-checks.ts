@@ -4,7 +4,8 @@
  * whose kind and name could be read, so one broken Service does not also flag every Route that
  * names it; endpoint references need the Service itself to be valid.
  */
-import { endpointKey, type AnyDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
+import { endpointKey, type AnyDocument, type MirrorRuleDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
+import { mirrorCycles } from '../../mirror/mirror-rules.ts';
 import { CONFIG_ERROR, errorAt, type ConfigError, type PathSegments } from './errors.ts';
 import { serviceReferences } from './kinds.ts';
 import type { CheckedDocument } from './validate-document.ts';
@@ -115,11 +116,22 @@ function routeConflicts(checked: readonly CheckedDocument[]): ConfigError[] {
   return out;
 }
 
+/** Mirror rules whose copies would come back around (A → B → A), reported on the closing target. */
+function mirrorCycleErrors(checked: readonly CheckedDocument[]): ConfigError[] {
+  const rules = checked.filter((c): c is CheckedDocument & { document: MirrorRuleDocument } => c.document?.kind === 'MirrorRule');
+  const byName = new Map(rules.map((c) => [c.document.metadata.name, c]));
+  return mirrorCycles(rules.map((c) => c.document)).map(({ edge, path }) => {
+    const c = byName.get(edge.rule)!;
+    return errorAt(c.source, CONFIG_ERROR.mirrorCycle, ['spec', 'targets', edge.target, 'service'],
+      `closes a mirror cycle ${path.join(' → ')}: copies would be copied back and multiply; remove one of these targets`, labelOf(c));
+  });
+}
+
 /**
  * `someUnreadable`: a document or file could not be read at all (YAML syntax, I/O), so its kind and
  * name are unknown; "not defined" would then be a false error cascading from that one, and is not
  * reported until the files read (the syntax error itself is).
  */
 export function crossDocumentErrors(checked: readonly CheckedDocument[], someUnreadable = false): ConfigError[] {
-  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked)];
+  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked), ...mirrorCycleErrors(checked)];
 }

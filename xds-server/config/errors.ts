@@ -26,6 +26,8 @@ export const CONFIG_ERROR = {
   reference: 'PRESCIENT_CONFIG_REFERENCE',
   /** Two documents claim the same listener port or host. */
   conflict: 'PRESCIENT_CONFIG_CONFLICT',
+  /** MirrorRules copy traffic in a circle (A mirrors to B mirrors to A). */
+  mirrorCycle: 'PRESCIENT_CONFIG_MIRROR_CYCLE',
   /** A file holds no document: usually a truncated write, which would withdraw everything. */
   empty: 'PRESCIENT_CONFIG_EMPTY',
   /** The documents render Envoy resources that Envoy's own validation rules reject. */

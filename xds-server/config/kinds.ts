@@ -3,9 +3,10 @@
  * file name in ./schemas). Adding a kind is a schema file, its document type in api/config.ts and
  * one entry here — no switch elsewhere. Kinds without an entry get the common checks only.
  */
-import type { AnyDocument, DnsZoneDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import type { AnyDocument, DnsZoneDocument, MirrorRuleDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
 import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
-import type { PathSegments } from './errors.ts';
+import { mirrorRuleProblems } from '../../mirror/mirror-rules.ts';
+import { CONFIG_ERROR, type PathSegments } from './errors.ts';
 import { commonFindings, overrideFindings, policyFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
 
 /** A Service name a document refers to, and where. */
@@ -44,6 +45,14 @@ const dnsZone: KindDefinition<DnsZoneDocument> = {
   serviceReferences: (doc) => dnsZoneServiceReferences(doc.spec),
 };
 
+const mirrorRule: KindDefinition<MirrorRuleDocument> = {
+  valueFindings: (doc) => mirrorRuleProblems(doc.spec).map((p) => ({ code: CONFIG_ERROR.value, segments: p.segments, message: p.message })),
+  serviceReferences: (doc) => [
+    { segments: ['spec', 'service'], name: doc.spec.service },
+    ...doc.spec.targets.map((t, i) => ({ segments: ['spec', 'targets', i, 'service'], name: t.service })),
+  ],
+};
+
 /** Entries are looked up by `doc.kind`, so each sees only documents of its own kind. */
 function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): [string, KindDefinition] {
   return [
@@ -61,6 +70,7 @@ export const KINDS: ReadonlyMap<string, KindDefinition> = new Map([
   entry('WeightOverride', weightOverride),
   entry('ScoringPolicy', scoringPolicy),
   entry('DnsZone', dnsZone),
+  entry('MirrorRule', mirrorRule),
 ]);
 
 export function valueFindings(doc: AnyDocument): Finding[] {

@@ -3,6 +3,7 @@ import type {
   AnyDocument,
   DnsZoneDocument,
   MeshConfig,
+  MirrorRuleDocument,
   RouteDocument,
   ScoringPolicyDocument,
   ServiceDocument,
@@ -36,6 +37,7 @@ export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
     weightOverrides: all<WeightOverrideDocument>('WeightOverride'),
     scoringPolicies: byName<ScoringPolicyDocument>('ScoringPolicy'),
     dnsZones: byName<DnsZoneDocument>('DnsZone'),
+    mirrorRules: byName<MirrorRuleDocument>('MirrorRule'),
   });
 }
 

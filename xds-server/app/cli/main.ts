@@ -12,6 +12,7 @@ const validateCommand = () => import('./validate-command.ts');
 const dnsCommand = () => import('./dns-command.ts');
 const inspectCommands = () => import('./inspect-commands.ts');
 const proxyConfigCommand = () => import('./proxy-config-command.ts');
+const mirrorCommand = () => import('./mirror-command.ts');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -115,6 +116,13 @@ const dns = program.command('dns').description('dynamic DNS: the zones Prescient
 inspectCommand('status', 'per zone: the published records, the last update and the last error (exit 2 when the last attempt failed)', dns).action(
   async (opts: InspectFlags) => {
     process.exitCode = await (await dnsCommand()).runDnsStatus(opts);
+  },
+);
+
+const mirror = program.command('mirror').description('traffic mirroring: MirrorRule documents and the clients that apply them');
+inspectCommand('list', 'each MirrorRule, its targets, and how many Envoy and gRPC clients carry it (gRPC clients cannot mirror)', mirror).action(
+  async (opts: InspectFlags) => {
+    process.exitCode = await (await mirrorCommand()).runMirrorList(opts);
   },
 );
 
