@@ -155,7 +155,8 @@ export class DnsSink {
     if (writer && !this.wasWriter) for (const z of this.writers.values()) z.writer?.resync();
     this.wasWriter = writer;
     let nextAt = this.o.clock.now() + this.tickMs;
-    if (writer) {
+    // No zone, no work: the view covers every endpoint of the mesh.
+    if (writer && [...this.writers.values()].some((z) => z.writer)) {
       const view = this.o.view();
       for (const z of this.writers.values()) {
         if (!z.writer) continue;
