@@ -1,0 +1,42 @@
+/**
+ * An HTTP/1.1 server on 127.0.0.1 that counts requests and the `Host` each arrived with, and can
+ * be made slow or failing at run time: the mirror target of the mirroring tests.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export class RecordingHttpServer {
+  hits = 0;
+  port = 0;
+  readonly hosts = new Map<string, number>();
+  /** Answer after this long. */
+  delayMs = 0;
+  /** Answer with this status. */
+  status = 200;
+  private readonly server: http.Server;
+
+  constructor(readonly id: string) {
+    this.server = http.createServer((req, res) => {
+      this.hits++;
+      const host = req.headers.host ?? '';
+      this.hosts.set(host, (this.hosts.get(host) ?? 0) + 1);
+      req.resume();
+      const answer = () => {
+        if (!res.destroyed) res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.id);
+      };
+      if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+      else answer();
+    });
+    this.server.keepAliveTimeout = 30_000;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
