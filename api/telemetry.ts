@@ -45,6 +45,7 @@ export interface LoadReportSink {
 export type MetricName =
   | 'latency_ms' // mean request or probe latency
   | 'latency_p99_ms'
+  | 'request_latency_ms' // mean latency on the request path (LRS by Little's law, or pushed)
   | 'jitter_ms'
   | 'loss' // probe loss fraction 0..1
   | 'error_rate' // 0..1

@@ -5,7 +5,7 @@
  *   their running mean.
  * - `max`: tail percentiles cannot be averaged; the bucket keeps the worst reported value.
  * - `last`: readings that already summarise an interval or a whole endpoint (error rate, request
- *   rate, in-flight, utilisation, cost): the newest reading supersedes older ones. Sources that
+ *   rate, in-flight, request latency, utilisation, cost): the newest reading supersedes older ones. Sources that
  *   combine several reporters (LRS from many clients) record the combined total each time.
  * - `rate`: custom counters (`custom:<name>_total`, Prometheus naming): increments are summed in the
  *   bucket and read back per second. An empty bucket after the first increment reads 0, not the
@@ -19,6 +19,7 @@ export type Aggregation = 'mean' | 'max' | 'last' | 'rate';
 const FIXED: Record<string, Aggregation> = {
   latency_ms: 'mean',
   latency_p99_ms: 'max',
+  request_latency_ms: 'last',
   jitter_ms: 'mean',
   loss: 'mean',
   error_rate: 'last',

@@ -61,6 +61,7 @@ function signalsOf(feats: TickFeatures, row: number, key: string, forecast: Late
     key,
     available: Number.isNaN(loss) || loss < 1,
     latencyMs: present(feats.latencyMs[row]!),
+    requestLatencyMs: present(feats.requestLatencyMs[row]!),
     latencyP99Ms: present(feats.latencyP99Ms[row]!),
     errorRate: present(feats.errorRate[row]!),
     utilisation: present(feats.utilisation[row]!),

@@ -4,7 +4,13 @@
  * than `staleAfterMs` count as missing (NaN). Gaps before a series' first value are filled with
  * that first value; a row with no value at all is marked so its forecast is ignored. Signals come
  * as one typed column per metric, not one object per endpoint: the tick builds each endpoint's
- * EndpointSignals once, with its forecast.
+ * EndpointSignals once, with its forecast. *
+ * The forecast windows (and the "actual" the accuracy tracker compares with) are request-path
+ * latency (`request_latency_ms`, from load reports) for every endpoint of a service where any
+ * endpoint has a fresh reading of it, and probe latency (`latency_ms`) otherwise: the two are not
+ * comparable (a probe skips the request path), so a service never mixes them, and an endpoint with
+ * no request-path reading in such a service has an empty window (its forecast is missing, scored
+ * as typical). Both latest values are read as signals of their own.
  */
 import type { FeatureStore, MetricName, WindowReader } from '../features/types.ts';
 import type { EndpointTable } from './endpoint-table.ts';
@@ -17,8 +23,9 @@ export interface TickFeatures {
   /** Latest observed latency per row (NaN when none), the "actual" for accuracy tracking. */
   readonly actual: Float32Array;
   readonly actualAt: Float64Array;
-  /** Fresh signals per row, NaN when missing or stale. */
+  /** Fresh signals per row, NaN when missing or stale. `latencyMs` is the probes'. */
   readonly latencyMs: Float64Array;
+  readonly requestLatencyMs: Float64Array;
   readonly latencyP99Ms: Float64Array;
   readonly errorRate: Float64Array;
   readonly utilisation: Float64Array;
@@ -72,6 +79,7 @@ export class FeatureBuffers {
       actual: new Float32Array(count),
       actualAt: new Float64Array(count),
       latencyMs: column(),
+      requestLatencyMs: column(),
       latencyP99Ms: column(),
       errorRate: column(),
       utilisation: column(),
@@ -80,6 +88,21 @@ export class FeatureBuffers {
     };
     return this.#features;
   }
+}
+
+/** Per row, the latency metric its service is scored on (see the header). */
+function latencyMetrics(store: FeatureStore, table: EndpointTable, now: number, staleAfterMs: number): MetricName[] {
+  const out: MetricName[] = new Array<MetricName>(table.refs.length);
+  for (const svc of table.services) {
+    let request = false;
+    for (let row = svc.start; row < svc.end && !request; row++) {
+      const { service, endpoint } = table.refs[row]!;
+      const v = store.latest(service, endpoint, 'request_latency_ms');
+      request = v !== undefined && now - v.at <= staleAfterMs;
+    }
+    out.fill(request ? 'request_latency_ms' : 'latency_ms', svc.start, svc.end);
+  }
+  return out;
 }
 
 export function readFeatures(
@@ -97,15 +120,18 @@ export function readFeatures(
     return v && now - v.at <= staleAfterMs ? v.value : Number.NaN;
   };
   const direct = hasWindowInto(store) ? store : undefined;
+  const metricOf = latencyMetrics(store, table, now, staleAfterMs);
   for (let row = 0; row < count; row++) {
     const { service, endpoint } = table.refs[row]!;
-    if (direct) direct.windowInto(f.windows, row * window, service, endpoint, 'latency_ms', window, now);
-    else f.windows.set(store.window(service, endpoint, 'latency_ms', window, now), row * window);
+    const metric = metricOf[row]!;
+    if (direct) direct.windowInto(f.windows, row * window, service, endpoint, metric, window, now);
+    else f.windows.set(store.window(service, endpoint, metric, window, now), row * window);
     if (!fillRow(f.windows, row * window, window)) f.empty[row] = 1;
-    const latency = store.latest(service, endpoint, 'latency_ms');
-    f.actual[row] = latency ? latency.value : Number.NaN;
-    f.actualAt[row] = latency ? latency.at : 0;
-    f.latencyMs[row] = latency && now - latency.at <= staleAfterMs ? latency.value : Number.NaN;
+    const actual = store.latest(service, endpoint, metric);
+    f.actual[row] = actual ? actual.value : Number.NaN;
+    f.actualAt[row] = actual ? actual.at : 0;
+    f.latencyMs[row] = fresh(service, endpoint, 'latency_ms');
+    f.requestLatencyMs[row] = fresh(service, endpoint, 'request_latency_ms');
     f.loss[row] = fresh(service, endpoint, 'loss');
     f.latencyP99Ms[row] = fresh(service, endpoint, 'latency_p99_ms');
     f.errorRate[row] = fresh(service, endpoint, 'error_rate');

@@ -1,6 +1,8 @@
 /**
  * The score of each eligible endpoint, normalised within its cluster (the best endpoint on each
- * component gets 1 for it). Components are combined as a weighted geometric mean, so the policy
+ * component gets 1 for it). Performance takes the worse of probe latency and request-path latency
+ * (each against the best endpoint on it), so neither a slow request path behind fast health
+ * checks nor a slow network behind fast handlers goes unseen. Components are combined as a weighted geometric mean, so the policy
  * weights act as elasticities: a component that is 10× worse cuts the score by 10^weight, and a
  * component on which every endpoint is equal changes nothing (a weighted sum would instead dilute
  * a 200 ms latency gap with the components nobody differs on). The explicit error penalty then
@@ -44,6 +46,10 @@ function lowerIsBetter(value: number | undefined, best: number, typical: number,
 export function scoreEndpoints(eligible: readonly EndpointSignals[], policy: ResolvedPolicy): EndpointScore[] {
   const tol = policy.latencyToleranceMs;
   const latencies = finite(eligible.map((s) => s.latencyMs));
+  const requestLatencies = finite(eligible.map((s) => s.requestLatencyMs));
+  const bestRequest = requestLatencies.length ? Math.max(0, minimum(requestLatencies)) : 0;
+  const typicalRequest = median(requestLatencies) ?? 0;
+  const hasRequest = requestLatencies.length > 0;
   const forecasts = finite(eligible.map((s) => s.forecast?.medianMs));
   const costs = finite(eligible.map((s) => (s.costPerHour !== undefined && s.costPerHour > 0 ? s.costPerHour : undefined)));
   const bestLatency = latencies.length ? Math.max(0, minimum(latencies)) : 0;
@@ -57,7 +63,12 @@ export function scoreEndpoints(eligible: readonly EndpointSignals[], policy: Res
   return eligible.map((s) => {
     const errorRate = Math.min(1, Math.max(0, s.errorRate ?? 0));
     const components: ScoreComponents = {
-      performance: lowerIsBetter(s.latencyMs, bestLatency, typicalLatency, tol),
+      // As bad as the worse of its two latencies, each relative to the cluster's best of its kind:
+      // probes see a dead or distant host, load reports see a slow request path.
+      performance: Math.min(
+        lowerIsBetter(s.latencyMs, bestLatency, typicalLatency, tol),
+        hasRequest ? lowerIsBetter(s.requestLatencyMs, bestRequest, typicalRequest, tol) : 1,
+      ),
       forecast: lowerIsBetter(s.forecast?.medianMs, bestForecast, typicalForecast, tol),
       errors: 1 - errorRate,
       headroom: Math.min(1, Math.max(MIN_HEADROOM, 1 - (s.utilisation ?? 0))),

@@ -26,8 +26,11 @@ export interface EndpointSignals {
   readonly key: string;
   /** False when the endpoint is known to be down (probe loss 100%, no successful request). */
   readonly available: boolean;
+  /** Probe latency (the prober's round trips: liveness and the network, not the request path). */
   readonly latencyMs?: number;
   readonly latencyP99Ms?: number;
+  /** Mean latency on the request path (load reports by Little's law, or pushed). */
+  readonly requestLatencyMs?: number;
   /** 0..1 */
   readonly errorRate?: number;
   /** Utilisation 0..1 (CPU); headroom is its complement. */

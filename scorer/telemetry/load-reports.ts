@@ -1,6 +1,6 @@
 /**
- * LRS load reports → feature store observations (`rps`, `error_rate`, `in_flight`, named load
- * metrics) per endpoint.
+ * LRS load reports → feature store observations (`rps`, `error_rate`, `in_flight`,
+ * `request_latency_ms`, named load metrics) per endpoint.
  *
  * Attribution: Envoy asked for endpoint granularity names the endpoint; proxyless gRPC reports per
  * locality, and Prescient renders one locality per gRPC endpoint whose sub_zone carries the
@@ -11,6 +11,10 @@
  * latest report per reporter (node id) until it is `staleAfterIntervals` intervals old and records
  * the combined total every time a report arrives; the store keeps the last reading in a bucket
  * (aggregation `last`), so reports from several clients within a bucket add up.
+ *
+ * Request-path latency comes from the same totals by Little's law (request-latency.ts), shrunk
+ * towards the cluster's own (all its endpoints' in-flight over all their completions per second),
+ * for which the adapter keeps each endpoint's latest totals per cluster.
  */
 import { endpointKeyFromSubZone } from '../../api/locality.ts';
 import type { LoadReport, LoadReportSink } from '../../api/telemetry.ts';
@@ -18,6 +22,7 @@ import type { FeatureStore, MetricName } from '../features/types.ts';
 import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { EndpointCatalog } from './known-endpoints.ts';
+import { littleLatencyMs, requestLatencyMs } from './request-latency.ts';
 
 export interface LoadReportAdapterOptions {
   store: FeatureStore;
@@ -57,6 +62,8 @@ export class LoadReportAdapter implements LoadReportSink {
   private readonly known: EndpointCatalog | undefined;
   /** `cluster \n endpoint` → node id → latest report. */
   private readonly endpoints = new Map<string, Map<string, ReporterState>>();
+  /** cluster → endpoint → its latest combined in-flight and completed-per-second totals. */
+  private readonly clusterLoad = new Map<string, Map<string, { inFlight: number; rps: number }>>();
 
   private readonly metrics: ScorerMetrics;
 
@@ -83,7 +90,11 @@ export class LoadReportAdapter implements LoadReportSink {
   sweep(now: number): void {
     for (const [key, reporters] of this.endpoints) {
       expire(reporters, now);
-      if (reporters.size === 0) this.endpoints.delete(key);
+      if (reporters.size === 0) {
+        this.endpoints.delete(key);
+        const [cluster, endpoint] = key.split('\n') as [string, string];
+        this.clusterLoad.get(cluster)?.delete(endpoint);
+      }
     }
   }
 
@@ -110,8 +121,26 @@ export class LoadReportAdapter implements LoadReportSink {
       inProgress: report.inProgressRequests,
       loadMetrics: report.loadMetrics,
     });
-    this.store.record({ service: report.cluster, endpoint, at: report.receivedAt, metrics: combine(reporters) });
+    const metrics = combine(reporters);
+    this.addRequestLatency(report.cluster, endpoint, metrics);
+    this.store.record({ service: report.cluster, endpoint, at: report.receivedAt, metrics });
     this.metrics.telemetryMetrics.accepted.inc({ source: SOURCE });
+  }
+
+  private addRequestLatency(cluster: string, endpoint: string, metrics: Partial<Record<MetricName, number>>): void {
+    const inFlight = metrics.in_flight ?? 0;
+    const rps = metrics.rps ?? 0;
+    let load = this.clusterLoad.get(cluster);
+    if (!load) this.clusterLoad.set(cluster, (load = new Map()));
+    load.set(endpoint, { inFlight, rps });
+    let totalInFlight = 0;
+    let totalRps = 0;
+    for (const l of load.values()) {
+      totalInFlight += l.inFlight;
+      totalRps += l.rps;
+    }
+    const latency = requestLatencyMs(inFlight, rps, littleLatencyMs(totalInFlight, totalRps));
+    if (latency !== undefined) metrics.request_latency_ms = latency;
   }
 
   private drop(reason: string, report: LoadReport): void {
