@@ -25,10 +25,37 @@ export class TsigKeyError extends CodedError<'PRESCIENT_DNS_TSIG_KEY'> {
 
 const KEY_CLAUSE = /key\s+"?([^"\s{]+)"?\s*\{([^}]*)\}/g;
 
+/**
+ * BIND's three comment styles (`#`, `//`, C block), outside quoted strings only: a base64 secret
+ * may well contain `//`.
+ */
+export function stripComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = text.indexOf('"', i + 1);
+      const stop = end < 0 ? text.length : end + 1;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
 /** Every `key` clause in BIND configuration text. */
 export function parseBindKeys(text: string): TsigKey[] {
   const keys: TsigKey[] = [];
-  const uncommented = text.replace(/#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
+  const uncommented = stripComments(text);
   for (const m of uncommented.matchAll(KEY_CLAUSE)) {
     const body = m[2]!;
     const algorithm = /algorithm\s+"?([\w-]+)"?\s*;/.exec(body)?.[1]?.toLowerCase();

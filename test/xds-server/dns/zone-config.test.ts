@@ -81,6 +81,10 @@ describe('DnsZone config', () => {
       assert.deepEqual([key.name, key.algorithm, key.secret.length], ['prescient-key', 'hmac-sha256', 32]);
       await assert.rejects(loadTsigKey({ file, name: 'other', algorithm: 'hmac-sha256' }), /uses hmac-sha512, but the config says hmac-sha256/);
       await assert.rejects(loadTsigKey({ file: join(dir, 'missing.key') }), TsigKeyError);
+      // A secret containing "//" (base64 allows it) is not a comment.
+      const slashes = `${'a//b'.repeat(8)}`;
+      await writeFile(file, `// a comment\nkey "k" { algorithm hmac-sha256; /* block */ secret "${slashes}"; }; # trailing\n`);
+      assert.deepEqual(Buffer.from((await loadTsigKey({ file })).secret).toString('base64'), Buffer.from(slashes, 'base64').toString('base64'));
       const fromEnv = await loadTsigKey({ env: 'K', name: 'prescient-key' }, { K: SECRET });
       assert.deepEqual([fromEnv.name, fromEnv.algorithm], ['prescient-key', 'hmac-sha256']);
       await assert.rejects(loadTsigKey({ env: 'K' }, { K: SECRET }), /needs tsigKey.name/);
