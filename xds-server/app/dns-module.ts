@@ -35,7 +35,7 @@ export interface DnsModuleDeps {
  * outage), ignoring values older than `staleAfterMs`. Probe loss counts as errors: an endpoint
  * whose health checks fail is as bad for a DNS client as one whose calls fail.
  */
-export function featureSignals(features: FeatureStore, now: () => number, staleAfterMs = 30_000, windowBuckets = 3): SignalSource {
+export function featureSignals(features: FeatureStore, now: () => number, staleAfterMs = 30_000, windowBuckets = 2): SignalSource {
   return (service, endpoint): EndpointSignals | undefined => {
     const t = now();
     const fresh = (metric: 'error_rate' | 'loss' | 'latency_ms') => {
