@@ -74,7 +74,7 @@ describe('DNS sink against a real BIND 9', function () {
   it('publishes A and SRV records, takes a failing endpoint out and never empties the name', async () => {
     const registry = new client.Registry();
     await startSink({}, undefined, registry);
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.1,127.0.0.2,127.0.0.3', 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.1,127.0.0.2,127.0.0.3', 10_000);
     assert.deepEqual(await bind.dig('_grpc._tcp.api.mesh.test', 'SRV'), [
       '0 33 50051 ip4-127-0-0-1.api.mesh.test.',
       '0 33 50052 ip4-127-0-0-2.api.mesh.test.',
@@ -83,11 +83,11 @@ describe('DNS sink against a real BIND 9', function () {
     assert.deepEqual(await bind.dig('ip4-127-0-0-2.api.mesh.test', 'A'), ['127.0.0.2']);
 
     endpoints = [ep(1), ep(2, { errorRate: 0.9 }), ep(3)];
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.1,127.0.0.3', 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.1,127.0.0.3', 10_000);
     assert.deepEqual(await bind.dig('ip4-127-0-0-2.api.mesh.test', 'A'), []);
 
     endpoints = [ep(1, { serving: false }), ep(2, { errorRate: 0.9 }), ep(3, { errorRate: 1 })];
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.3', 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.3', 10_000);
     // Stays: every endpoint fails, the last published one is kept.
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(await bind.dig('api.mesh.test', 'A'), ['127.0.0.3']);
@@ -117,10 +117,10 @@ describe('DNS sink against a real BIND 9', function () {
 
   it('catches up with a BIND that was down, and with one restored from an old zone file', async () => {
     await startSink();
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 10_000);
     await bind.stop();
     endpoints = [ep(1), ep(2, { serving: false }), ep(3)];
-    await eventually(async () => sink!.status()[0]!.lastError?.code === 'PRESCIENT_DNS_UNREACHABLE', 5000);
+    await eventually(async () => sink!.status()[0]!.lastError?.code === 'PRESCIENT_DNS_UNREACHABLE', 10_000);
     await bind.restart();
     await eventually(async () => (await bind.dig('api.mesh.test', 'A')).join() === '127.0.0.1,127.0.0.3', 10_000);
 
@@ -136,10 +136,10 @@ describe('DNS sink against a real BIND 9', function () {
 
   it('restores records lost on the server even when no endpoint changes (periodic re-read)', async () => {
     await startSink({ rereadMs: 500 });
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 10_000);
     await bind.restart({ resetZone: true });
     assert.deepEqual(await bind.dig('api.mesh.test', 'A'), []);
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 10_000);
     assert.equal((await bind.dig('_grpc._tcp.api.mesh.test', 'SRV')).length, 3);
   });
 
@@ -150,6 +150,6 @@ describe('DNS sink against a real BIND 9', function () {
     assert.deepEqual(await bind.dig('api.mesh.test', 'A'), []);
     assert.equal(sink!.status()[0]!.role, 'standby');
     leader = true;
-    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 5000);
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 10_000);
   });
 });

@@ -57,8 +57,9 @@ describe('NameResolver against a real BIND 9', function () {
 
     await update([{ kind: 'delete-record', name: 'backend.mesh.test', record: { type: 'A', address: '127.0.0.1' } }]);
     const seenBefore = changes;
-    const took = await eventually(() => resolver!.get('backend.mesh.test')!.addresses.join() === '127.0.0.2', 5000, 50);
-    assert.ok(took <= 2500, `a changed record reached the resolver after ${took} ms (TTL 1 s)`);
+    // Re-resolved on the 1 s TTL, not the 300 s ceiling.
+    const took = await eventually(() => resolver!.get('backend.mesh.test')!.addresses.join() === '127.0.0.2', 10_000, 50);
+    assert.ok(took <= 6000, `a changed record reached the resolver after ${took} ms (TTL 1 s)`);
     assert.ok(changes > seenBefore);
 
     await bind.stop();
