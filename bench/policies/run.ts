@@ -13,7 +13,9 @@
  *   --only NAMES       comma-separated scenario names to run
  *   --out FILE         default bench/results/policies.json
  *   --no-model         Prescient with the EWMA forecaster only (what the root runs without a model)
- *   --plots DIR        write SVG pictures per scenario (latency CDF, weights and load over time)
+ *   --plots DIR        where the SVG pictures go (per scenario: latency CDF per policy, each
+ *                      endpoint's share of requests and of the weights over time; seed 1);
+ *                      default bench/results/plots, "" for none
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,8 @@ import type { ScoringPolicySpec } from '../../api/config.ts';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
 import type { Forecaster } from '../../scorer/forecast/types.ts';
 import { formatTable, runBenchmark } from '../../sandbox/sim/bench/policy-benchmark.ts';
+import type { RunSeries } from '../../sandbox/sim/report/run-result.ts';
+import { writeScenarioPlots } from './plots.ts';
 import { DEFAULT_POLICIES, policyByName, type PolicySpec } from '../../sandbox/sim/policies.ts';
 import { DEFAULT_SUITE, loadScenarios } from '../../sandbox/sim/scenario/load-scenarios.ts';
 
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/policies.json') },
     'no-model': { type: 'boolean', default: false },
+    plots: { type: 'string', default: path.join(ROOT, 'bench/results/plots') },
   },
 });
 
@@ -61,6 +66,7 @@ if (!values['no-model'] && policies.some((p) => p.kind === 'prescient')) forecas
 
 const started = performance.now();
 let runs = 0;
+const pictures = new Map<string, Map<string, RunSeries>>();
 const { scenarios: summary } = await runBenchmark({
   scenarios,
   policies,
@@ -68,12 +74,21 @@ const { scenarios: summary } = await runBenchmark({
   forecaster,
   onRun: (s, p, out) => {
     runs++;
+    if (out.result.seed === 1) {
+      if (!pictures.has(s.name)) pictures.set(s.name, new Map());
+      pictures.get(s.name)!.set(p.name, out.series);
+    }
     process.stderr.write(`\r${s.name} ${p.name} seed ${out.result.seed}          `);
   },
 });
 process.stderr.write('\n');
 await forecaster?.close();
 const wallS = (performance.now() - started) / 1000;
+
+if (values.plots) {
+  mkdirSync(values.plots, { recursive: true });
+  for (const [scenario, series] of pictures) await writeScenarioPlots(values.plots, scenario, series);
+}
 
 const table = formatTable(summary);
 console.log(table);

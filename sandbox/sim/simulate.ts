@@ -23,7 +23,7 @@ import { GrpcClient } from './lb/grpc-client.ts';
 import { rateFunction } from './load/load-profile.ts';
 import type { PolicySpec } from './policies.ts';
 import { Recorder } from './report/recorder.ts';
-import { churn, herdingIndex, round, timeToShift, type RunResult, type RunSeries } from './report/run-result.ts';
+import { CDF_PERCENTILES, churn, herdingIndex, round, timeToShift, type RunResult, type RunSeries } from './report/run-result.ts';
 import { SeededRng } from './rng.ts';
 import { meshConfigFor, SERVICE } from './scenario/mesh-config.ts';
 import { endpointAddress, withDefaults, type Scenario } from './scenario/scenario.ts';
@@ -220,5 +220,6 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
     pushes: publisher.pushes,
     ejections: clients.reduce((n, c) => n + (c instanceof EnvoyClient ? c.ejections : 0), 0),
   };
-  return { result, series: { perSecond: rec.perSecond, weightShare: rec.weightShare, endpoints: E, bins: rec.bins } };
+  const latencyCdf = CDF_PERCENTILES.map((p) => ({ percentile: p, ms: round(rec.percentileMs(p), 3) }));
+  return { result, series: { latencyCdf, perSecond: rec.perSecond, weightShare: rec.weightShare, endpoints: E, bins: rec.bins } };
 }

@@ -34,7 +34,12 @@ export interface RunResult {
   readonly ejections: number;
 }
 
+/** Percentiles the latency CDF is sampled at. */
+export const CDF_PERCENTILES = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99];
+
 export interface RunSeries {
+  /** Latency (ms) of successful requests at each of CDF_PERCENTILES. */
+  readonly latencyCdf: readonly { readonly percentile: number; readonly ms: number }[];
   /** bins × endpoints, requests answered per second. */
   readonly perSecond: Uint32Array;
   readonly weightShare: Float32Array;
