@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rateFunction } from '../../../sandbox/sim/load/load-profile.ts';
 import { formatTable, runBenchmark } from '../../../sandbox/sim/bench/policy-benchmark.ts';
 import { medianCi } from '../../../sandbox/sim/bench/stats.ts';
 import { DEFAULT_POLICIES, policyByName } from '../../../sandbox/sim/policies.ts';
@@ -59,6 +63,22 @@ describe('policy benchmark', () => {
       }
     }
     assert.match(formatTable(out), /\| slow-replica \| prescient \|/);
+  });
+
+  it('reads scenario files: a trace load from a shipped CSV scaled to a mean rate; bad files name themselves', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sim-'));
+    const file = path.join(dir, 's.yaml');
+    const trace = path.resolve('data/traces/ec2_network_in_257a54.csv');
+    writeFileSync(file, `scenarios:\n  - name: t\n    durationS: 5\n    endpoints: [{}]\n    load: { kind: trace, file: ${trace}, rps: 100, stepS: 1 }\n`);
+    const [s] = loadScenarios(file);
+    assert.equal(s!.load.kind, 'trace');
+    const rate = rateFunction(s!.load);
+    const values = (s!.load as { values: number[] }).values;
+    assert.ok(values.length > 4000);
+    const mean = values.reduce((_, __, i) => _ + rate(i), 0) / values.length;
+    assert.ok(Math.abs(mean - 100) < 1e-6, String(mean));
+    writeFileSync(file, 'scenarios:\n  - name: x\n');
+    assert.throws(() => loadScenarios(file), /SIM_SCENARIO_INVALID.*s\.yaml, scenario 0/);
   });
 
   it('median intervals are the binomial order statistics (n = 10: x(2)..x(9))', () => {
