@@ -1,12 +1,16 @@
 /**
  * MirrorRules for real through Envoy 1.40: a real Envoy configured only by a running Prescient
- * sends HTTP/1.1 requests to a primary server and mirrors them, 10% to a sandbox service and 25%
- * to a second target, each a real server counting what it receives. Checked: the fractions the
- * targets see over 10,000 requests (±1.5 points), the `-shadow` host suffix, that a slow or
- * failing target adds no latency or errors at the client, and that a percentage edit in the
- * config file changes the mirrored fraction within 2 s.
+ * sends HTTP/1.1 requests to a primary server and mirrors them, 10% to a sandbox service (a real
+ * server counting what it receives) and 25% to Prescient's own capture sink. Checked: the
+ * fractions the targets see over 10,000 requests (±1.5 points), the `-shadow` host suffix at
+ * both, that a slow and failing target adds no latency or errors at the client, and that a
+ * percentage edit in the config file changes the mirrored fraction within 2 s.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CaptureRecord } from '../../xds-server/capture/capture-record.ts';
 import { EnvoyProxy } from '../support/envoy-proxy.ts';
 import { eventually } from '../support/eventually.ts';
 import { freePort } from '../support/free-port.ts';
@@ -20,7 +24,9 @@ const figures: string[] = [];
 describe('e2e: mirroring through Envoy 1.40', function () {
   this.timeout(120_000);
   let primary: HttpBackend;
-  let sandbox: RecordingHttpServer, capture: RecordingHttpServer;
+  let sandbox: RecordingHttpServer;
+  let capturePort: number;
+  let captureDir: string;
   let h: PrescientHarness;
   let envoy: EnvoyProxy;
   let port: number;
@@ -30,17 +36,21 @@ describe('e2e: mirroring through Envoy 1.40', function () {
   const docs = (sandboxPercent: number, capturePercent: number): DocSpec[] => [
     http('primary', primary.port),
     http('sandbox', sandbox.port),
-    http('capture', capture.port),
+    http('capture', capturePort),
     { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port }, rules: [{ backends: [{ service: 'primary' }], timeout: '10s' }] } },
     { kind: 'MirrorRule', name: 'primary-copies', spec: { service: 'primary', targets: [{ service: 'sandbox', percent: sandboxPercent }, { service: 'capture', percent: capturePercent }] } },
   ];
 
   /** Mirrored requests trail their originals by a little; wait until the counts stop moving. */
+  const captured = async (): Promise<number> => {
+    const s = await h.adminJson('/debug/capture');
+    return s.written + s.shed;
+  };
   async function settledHits(): Promise<[number, number]> {
     let last = [-1, -1];
     for (;;) {
       await new Promise((r) => setTimeout(r, 300));
-      const now = [sandbox.hits, capture.hits];
+      const now = [sandbox.hits, await captured()];
       if (now[0] === last[0] && now[1] === last[1]) return now as [number, number];
       last = now;
     }
@@ -49,10 +59,11 @@ describe('e2e: mirroring through Envoy 1.40', function () {
   before(async () => {
     primary = new HttpBackend('primary');
     sandbox = new RecordingHttpServer('sandbox');
-    capture = new RecordingHttpServer('capture');
-    await Promise.all([primary.start(), sandbox.start(), capture.start()]);
+    await Promise.all([primary.start(), sandbox.start()]);
     port = await freePort();
-    h = await PrescientHarness.start(docs(10, 25));
+    capturePort = await freePort();
+    captureDir = await fs.mkdtemp(path.join(os.tmpdir(), 'prescient-capture-'));
+    h = await PrescientHarness.start(docs(10, 25), { capture: { address: `127.0.0.1:${capturePort}`, dir: captureDir } });
     envoy = await EnvoyProxy.start({ xdsPort: h.xdsPort });
     client = new HttpViaProxy(port, 'front');
     await eventually(async () => (await client.call()).backend === 'primary', 10_000, 100, 'Envoy routes to the primary');
@@ -62,7 +73,8 @@ describe('e2e: mirroring through Envoy 1.40', function () {
     client?.close();
     await envoy?.stop();
     await h?.stop();
-    await Promise.all([primary?.stop(), sandbox?.stop(), capture?.stop()]);
+    await Promise.all([primary?.stop(), sandbox?.stop()]);
+    if (captureDir) await fs.rm(captureDir, { recursive: true, force: true });
     if (figures.length) console.log(`      Envoy mirroring figures: ${figures.join('; ')}`);
   });
 
@@ -78,11 +90,16 @@ describe('e2e: mirroring through Envoy 1.40', function () {
     assert.ok(Math.abs(sShare - 0.1) <= 0.015, `sandbox got ${(sShare * 100).toFixed(2)}%, not 10 ± 1.5`);
     assert.ok(Math.abs(cShare - 0.25) <= 0.015, `capture got ${(cShare * 100).toFixed(2)}%, not 25 ± 1.5`);
     assert.deepEqual([...sandbox.hosts.keys()], ['front-shadow'], 'copies carry Envoy\'s -shadow host suffix');
-    assert.deepEqual([...capture.hosts.keys()], ['front-shadow']);
+    const status = await h.adminJson('/debug/capture');
+    assert.equal(status.shed, 0);
+    const files = (await fs.readdir(captureDir)).filter((f) => f.endsWith('.jsonl'));
+    const records: CaptureRecord[] = (await Promise.all(files.map((f) => fs.readFile(path.join(captureDir, f), 'utf8')))).flatMap((t) => t.split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+    assert.equal(records.length, status.written);
+    assert.deepEqual([...new Set(records.map((r) => `${r.protocol} ${r.method} ${r.authority} ${r.path}`))], ['http/1.1 GET front-shadow /']);
     assert.equal(primary.hits >= n, true);
   });
 
-  it('a slow (1 s) and a failing (503) target add no latency and no errors at the client', async () => {
+  it('a slow (1 s) and failing (503) target adds no latency and no errors at the client', async () => {
     const timed = async (n: number) => {
       const latencies: number[] = [];
       let errors = 0;
@@ -100,16 +117,16 @@ describe('e2e: mirroring through Envoy 1.40', function () {
     };
     const healthy = await timed(1000);
     sandbox.delayMs = 1000;
-    capture.status = 503;
+    sandbox.status = 503;
     try {
       const hurt = await timed(1000);
-      figures.push(`client p50/p99 ${healthy.p50.toFixed(1)}/${healthy.p99.toFixed(1)} ms with healthy targets, ${hurt.p50.toFixed(1)}/${hurt.p99.toFixed(1)} ms with a 1 s and a 503 target`);
+      figures.push(`client p50/p99 ${healthy.p50.toFixed(1)}/${healthy.p99.toFixed(1)} ms with healthy targets, ${hurt.p50.toFixed(1)}/${hurt.p99.toFixed(1)} ms with a 1 s 503 target`);
       assert.equal(hurt.errors, 0, 'no client request fails because a mirror target does');
       // Any coupling to the slow target would put ~10% of requests at ≥ 1 s, so p99 would show it.
       assert.ok(hurt.p99 < 500, `client p99 ${hurt.p99.toFixed(1)} ms while the sandbox takes 1 s`);
     } finally {
       sandbox.delayMs = 0;
-      capture.status = 200;
+      sandbox.status = 200;
     }
   });
 

@@ -22,6 +22,7 @@ export const ADMIN_PATHS: readonly AdminPath[] = [
   { path: '/debug/scorer', method: 'GET', about: 'scorer loop: leader, model, last tick' },
   { path: '/debug/modules', method: 'GET', about: "each module's status" },
   { path: '/debug/mirrors', method: 'GET', about: 'each MirrorRule with the Envoy and gRPC clients carrying it, and the load mirrored to each target' },
+  { path: '/debug/capture', method: 'GET', about: 'the capture sink: port, records written and shed, queue high water, files (docs/capture.md)' },
   { path: '/debug/dns', method: 'GET', about: 'each DnsZone: records published, last update, last error, writer or standby' },
   { path: '/debug/config_dump', method: 'GET', about: "every node group's resources, decoded, as clients receive them" },
   { path: '/v1/select', method: 'GET', about: 'pick an endpoint of a service (?service=NAME)' },

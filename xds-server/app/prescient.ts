@@ -48,6 +48,7 @@ import { XdsServer } from '../transport/xds-server.ts';
 import { DnsModule, featureSignals } from './dns-module.ts';
 import { LeaseElection } from './lease-election.ts';
 import type { PrescientModule } from './module.ts';
+import { CaptureModule, type CaptureOptions } from './capture-module.ts';
 import { MirrorModule } from './mirror-module.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
@@ -77,6 +78,8 @@ export interface PrescientOptions {
   /** Longest time between syncs of each DnsZone (tests shorten it). Default 1000 ms. */
   dnsTickMs?: number;
   logger: Logger;
+  /** The capture sink (a mirror target recording requests); off when unset. */
+  capture?: CaptureOptions;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
 }
@@ -108,6 +111,7 @@ export class Prescient {
   private scorer: ScorerModule | undefined;
   private dns!: DnsModule;
   private mirror!: MirrorModule;
+  private capture: CaptureModule | undefined;
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
@@ -164,6 +168,11 @@ export class Prescient {
   /** Every decision slice, by owner. */
   currentDecisions(): Decisions {
     return this.board.decisions();
+  }
+
+  /** The capture sink's listening port; 0 when it is off. */
+  get capturePort(): number {
+    return this.capture?.port ?? 0;
   }
 
   /** The model last built (by the last push or first render). */
@@ -274,6 +283,10 @@ export class Prescient {
     this.sinks.push(this.dns);
     this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }) });
     this.modules.push(this.mirror);
+    if (o.capture) {
+      this.capture = new CaptureModule(o.capture, { clock: this.clock, logger: log });
+      this.modules.push(this.capture);
+    }
 
     this.xds = new XdsServer({
       cache: this.cache,
@@ -295,7 +308,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.mirror.metrics.registry]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.mirror.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
@@ -305,6 +318,7 @@ export class Prescient {
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
     });
     this.admin.get('/debug/mirrors', () => this.mirror.status());
+    this.admin.get('/debug/capture', () => this.capture?.status() ?? { enabled: false });
     this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);
 

@@ -56,6 +56,14 @@ program
   .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .addOption(new Option('--dns-server <host[:port]...>', 'name servers for resolving endpoint host names for proxyless gRPC (default: the system resolver)').default([]))
+  .addOption(new Option('--capture-address <host:port>', 'run the capture sink (a mirror target that records requests; docs/capture.md) on this address').env('PRESCIENT_CAPTURE_ADDRESS'))
+  .addOption(new Option('--capture-dir <dir>', 'capture store directory').env('PRESCIENT_CAPTURE_DIR').default('./capture'))
+  .addOption(new Option('--capture-max-file-mb <mb>', 'rotate capture files at this size').env('PRESCIENT_CAPTURE_MAX_FILE_MB').default(64).argParser(positiveInt))
+  .addOption(new Option('--capture-max-files <n>', 'keep at most this many capture files (oldest deleted)').env('PRESCIENT_CAPTURE_MAX_FILES').default(8).argParser(positiveInt))
+  .addOption(new Option('--capture-body-bytes <n>', 'record the first N bytes of each request body (default none)').env('PRESCIENT_CAPTURE_BODY_BYTES').argParser(positiveInt))
+  .addOption(new Option('--capture-drop-header <name...>', 'never record these headers (authorization, proxy-authorization, cookie, set-cookie always dropped)').default([]))
+  .addOption(new Option('--capture-hash-header <name...>', 'record these headers as a keyed hash of their value').default([]))
+  .addOption(new Option('--capture-keep-header <name...>', 'record only these headers'))
   .action(async (opts) => {
     process.exitCode = await (await serveCommand()).runServe(opts);
   });

@@ -38,6 +38,14 @@ export interface ServeFlags {
   featureStoreBudgetMb?: number;
   ingestPerClientPerMinute?: number;
   dnsServer: string[];
+  captureAddress?: string;
+  captureDir: string;
+  captureMaxFileMb: number;
+  captureMaxFiles: number;
+  captureBodyBytes?: number;
+  captureDropHeader: string[];
+  captureHashHeader: string[];
+  captureKeepHeader?: string[];
 }
 
 const METRIC_NAME = /^(latency_ms|latency_p99_ms|jitter_ms|loss|error_rate|rps|in_flight|cpu|cost_per_hour|custom:[a-z_][a-z0-9_]*)$/;
@@ -117,6 +125,20 @@ export async function runServe(flags: ServeFlags): Promise<number> {
           }
         : false,
       ...(flags.dnsServer.length ? { resolver: { servers: flags.dnsServer } } : {}),
+      ...(flags.captureAddress
+        ? {
+            capture: {
+              address: flags.captureAddress,
+              dir: flags.captureDir,
+              maxFileBytes: flags.captureMaxFileMb * 2 ** 20,
+              maxFiles: flags.captureMaxFiles,
+              bodyPrefixBytes: flags.captureBodyBytes,
+              drop: flags.captureDropHeader,
+              hash: flags.captureHashHeader,
+              keep: flags.captureKeepHeader,
+            },
+          }
+        : {}),
       logger,
     });
   } catch (err) {
