@@ -131,10 +131,20 @@ ns IN A 127.0.0.1
     await this.spawn();
   }
 
-  /** `dig +short` against this server: the answer lines, sorted. */
+  /**
+   * `dig +short` against this server: the answer lines, sorted. A query that gets no answer at all
+   * (a loaded machine) is asked again, up to 3 times, before the error (with dig's output) is thrown.
+   */
   async dig(name: string, type: string): Promise<string[]> {
-    const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(this.port), '+short', '+norecurse', name, type]);
-    return stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(this.port), '+short', '+norecurse', '+time=2', '+tries=2', name, type]);
+        return stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+      } catch (err) {
+        const e = err as Error & { stdout?: string; stderr?: string };
+        if (attempt >= 3) throw new Error(`dig ${name} ${type} against 127.0.0.1:${this.port} (named pid ${this.pid ?? 'none'}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      }
+    }
   }
 
   async dispose(): Promise<void> {

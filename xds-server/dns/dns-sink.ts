@@ -54,6 +54,8 @@ export interface DnsSinkOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Backoff base after a failed update. Default 500 ms. */
   readonly retryMs?: number;
+  /** How often a zone whose TSIG key failed to load tries again (a key file mounted late). Default 10 s. */
+  readonly keyRetryMs?: number;
 }
 
 export interface DnsZoneStatus extends Partial<ZoneStatus> {
@@ -64,8 +66,14 @@ export interface DnsZoneStatus extends Partial<ZoneStatus> {
   readonly configError?: ZoneError;
 }
 
+interface ZoneEntry {
+  readonly config: DnsZoneConfig;
+  readonly writer?: ZoneWriter;
+  readonly error?: ZoneError;
+}
+
 export class DnsSink {
-  private writers = new Map<string, { config: DnsZoneConfig; writer?: ZoneWriter; error?: ZoneError }>();
+  private writers = new Map<string, ZoneEntry>();
   private running = false;
   private cancel: (() => void) | undefined;
   private inFlight: Promise<void> | undefined;
@@ -79,36 +87,47 @@ export class DnsSink {
 
   /** Applies a new set of zones; unchanged zones keep their writer (and what it knows). */
   async setZones(zones: readonly DnsZoneConfig[]): Promise<void> {
-    const next = new Map<string, { config: DnsZoneConfig; writer?: ZoneWriter; error?: ZoneError }>();
+    const next = new Map<string, ZoneEntry>();
     for (const config of zones) {
       const old = this.writers.get(config.id);
-      if (old && JSON.stringify(old.config) === JSON.stringify(config) && old.writer) {
-        next.set(config.id, old);
-        continue;
-      }
-      try {
-        const key = await loadTsigKey(config.key, this.o.env);
-        const client = new DnsClient({ server: config.server, key, timeoutMs: config.timeoutMs, attempts: config.attempts, now: () => this.o.clock.now() });
-        const writer = new ZoneWriter({
-          id: config.id,
-          settings: config.settings,
-          client,
-          hysteresisMs: config.hysteresisMs,
-          maxUpdatesPerMinute: config.maxUpdatesPerMinute,
-          rereadMs: config.rereadMs,
-          ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
-          ...(this.o.retryMs !== undefined ? { retryMs: this.o.retryMs } : {}),
-        });
-        next.set(config.id, { config, writer });
-      } catch (err) {
-        const e = err as Error & { code?: string };
-        const error = { code: e.code ?? 'PRESCIENT_DNS_TSIG_KEY', message: e.message, at: this.o.clock.now() };
-        this.o.log.error({ zone: config.id, code: error.code, err: e.message }, 'DNS zone cannot run');
-        next.set(config.id, { config, error });
-      }
+      next.set(config.id, old?.writer && JSON.stringify(old.config) === JSON.stringify(config) ? old : await this.entry(config));
     }
     this.writers = next;
     this.notify();
+  }
+
+  /** A zone whose key does not load runs nothing and reports why; the key is tried again later. */
+  private async entry(config: DnsZoneConfig): Promise<ZoneEntry> {
+    try {
+      const key = await loadTsigKey(config.key, this.o.env);
+      const client = new DnsClient({ server: config.server, key, timeoutMs: config.timeoutMs, attempts: config.attempts, now: () => this.o.clock.now() });
+      const writer = new ZoneWriter({
+        id: config.id,
+        settings: config.settings,
+        client,
+        hysteresisMs: config.hysteresisMs,
+        maxUpdatesPerMinute: config.maxUpdatesPerMinute,
+        rereadMs: config.rereadMs,
+        ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+        ...(this.o.retryMs !== undefined ? { retryMs: this.o.retryMs } : {}),
+      });
+      return { config, writer };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      const error = { code: e.code ?? 'PRESCIENT_DNS_TSIG_KEY', message: e.message, at: this.o.clock.now() };
+      this.o.log.error({ zone: config.id, code: error.code, err: e.message }, 'DNS zone cannot run');
+      return { config, error };
+    }
+  }
+
+  /** Zones whose key failed to load get another try every `keyRetryMs`. */
+  private async retryKeys(): Promise<void> {
+    const now = this.o.clock.now();
+    for (const [id, z] of this.writers) {
+      if (z.writer || !z.error || now - z.error.at < (this.o.keyRetryMs ?? 10_000)) continue;
+      const next = await this.entry(z.config);
+      if (this.writers.get(id) === z) this.writers.set(id, next);
+    }
   }
 
   start(): void {
@@ -154,6 +173,7 @@ export class DnsSink {
     const writer = this.o.isWriter?.() ?? true;
     if (writer && !this.wasWriter) for (const z of this.writers.values()) z.writer?.resync();
     this.wasWriter = writer;
+    await this.retryKeys();
     let nextAt = this.o.clock.now() + this.tickMs;
     // No zone, no work: the view covers every endpoint of the mesh.
     if (writer && [...this.writers.values()].some((z) => z.writer)) {

@@ -42,7 +42,11 @@ export async function sendUpdate(client: DnsClient, request: UpdateRequest): Pro
  */
 export async function readRecordSet(client: DnsClient, name: string, type: RecordType): Promise<RecordSet> {
   const x = await client.exchange((id) => encodeQuery(id, name, type));
-  if (x.tsig && !x.tsig.ok) throw new DnsAnswerError('PRESCIENT_DNS_TSIG', `query for ${name} ${type}: ${x.tsig.detail}`);
+  if (x.tsig && !x.tsig.ok) {
+    // The server refusing our key is a refusal; an answer that does not verify is a TSIG failure.
+    const refused = x.tsig.reason === 'rejected' || (x.tsig.reason === 'unsigned' && x.rcode !== RCODE.NOERROR);
+    throw new DnsAnswerError(refused ? 'PRESCIENT_DNS_REFUSED' : 'PRESCIENT_DNS_TSIG', `query for ${name} ${type} answered ${rcodeName(x.rcode)}: ${x.tsig.detail}`);
+  }
   if (x.rcode !== RCODE.NOERROR && x.rcode !== RCODE.NXDOMAIN) {
     throw new DnsAnswerError('PRESCIENT_DNS_REFUSED', `query for ${name} ${type} answered ${rcodeName(x.rcode)}`);
   }

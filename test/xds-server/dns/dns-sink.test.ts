@@ -108,11 +108,22 @@ describe('DNS sink against a real BIND 9', function () {
     await writeFile(keyFile, `key "${bind.keyName}" { algorithm hmac-sha256; secret "${randomBytes(32).toString('base64')}"; };\n`);
     await startSink({ key: { file: keyFile } });
     // The first thing the writer does is read the zone with a signed query: BIND answers NOTAUTH/BADSIG.
-    await eventually(async () => /PRESCIENT_DNS_(REFUSED|TSIG)/.test(sink!.status()[0]!.lastError?.code ?? ''), 10_000);
+    await eventually(async () => sink!.status()[0]!.lastError?.code === 'PRESCIENT_DNS_REFUSED', 10_000);
     const { lastError, updates } = sink!.status()[0]!;
     assert.match(lastError!.message, /BADSIG|NOTAUTH|TSIG/);
     assert.equal(updates, 0);
     assert.deepEqual(await bind.dig('api.mesh.test', 'A'), []);
+  });
+
+  it('reports a key file that does not load, and starts once it appears', async () => {
+    const keyFile = join(bind.dir, 'late.key');
+    sink = new DnsSink({ clock: realClock, log, view: () => (s) => (s === 'api' ? endpoints : undefined), tickMs: 200, keyRetryMs: 300 });
+    await sink.setZones([zone({ key: { file: keyFile } })]);
+    sink.start();
+    assert.equal(sink.status()[0]!.configError?.code, 'PRESCIENT_DNS_TSIG_KEY');
+    await writeFile(keyFile, await bind.keyText());
+    await eventually(async () => (await bind.dig('api.mesh.test', 'A')).length === 3, 10_000);
+    assert.equal(sink.status()[0]!.configError, undefined);
   });
 
   it('catches up with a BIND that was down, and with one restored from an old zone file', async () => {
