@@ -28,8 +28,8 @@ describe('e2e: proxyless gRPC clients served by Prescient', function () {
     ]),
     backendService('stable', [{ server: stable }]),
     backendService('canary', [{ server: canary }]),
-    // Envoy's proto rules accept a host name here, but an EDS client needs an IP address.
-    { kind: 'Service', name: 'named', spec: { protocol: 'grpc', endpoints: [{ address: 'localhost', port: stable.port }] } },
+    // Envoy's rules accept a host with a wildcard at both ends; gRPC refuses it in its RDS.
+    { kind: 'Route', name: 'wild', spec: { hosts: ['wild', '*.wild.*'], rules: [{ backends: [{ service: 'stable', weight: 1 }] }] } },
     {
       kind: 'Route',
       name: 'split',
@@ -110,7 +110,7 @@ describe('e2e: proxyless gRPC clients served by Prescient', function () {
   });
 
   it('records a resource the client rejects as a NACK with its message, and does not resend it in a loop', async () => {
-    const c = client('xds:///named');
+    const c = client('xds:///wild');
     const result = await c.call(1500);
     assert.notEqual(result.backend, 'stable', 'the call should not succeed on a rejected configuration');
     let nacked: any;
@@ -119,10 +119,10 @@ describe('e2e: proxyless gRPC clients served by Prescient', function () {
       nacked = all.flatMap((s: any) => s.types.map((t: any) => ({ s, t }))).find(({ t }: any) => t.lastNack);
       return nacked !== undefined;
     }, 5000);
-    assert.equal(nacked.t.type, 'eds');
-    assert.match(nacked.t.lastNack.message, /not a valid IPv4 or IPv6 address: localhost/);
+    assert.equal(nacked.t.type, 'rds');
+    assert.match(nacked.t.lastNack.message, /multiple wildcards: \*\.wild\.\*/);
     const metrics = (await h.admin('/metrics')).body;
-    assert.match(metrics, /prescient_xds_rejects_total\{type="eds"\} [1-9]/);
+    assert.match(metrics, /prescient_xds_rejects_total\{type="rds"\} [1-9]/);
     const nackCount = nacked.t.nackCount;
     await new Promise((r) => setTimeout(r, 1500));
     const { clients: later } = await h.adminJson('/debug/clients');
