@@ -47,7 +47,8 @@ describe('e2e: decision slices from two producers', function () {
 
     // The scorer's weights still reach the clients: slow s1 and it loses its share to s2.
     backends[0]!.faults.latencyMs = 200;
-    await eventually(async () => (await shareOf('s1')).share < 0.1, 15_000, 0);
+    // Speed is the closed-loop test's to prove; here only that both slices act together.
+    await eventually(async () => (await shareOf('s1')).share < 0.1, 30_000, 0);
     const { share: s3Share, total } = await shareOf('s3');
     assert.ok(total > 20, `calls were made (${total})`);
     assert.equal(s3Share, 0, 'the demoted endpoint stays out across scorer ticks');
