@@ -10,7 +10,7 @@
 
 export const API_VERSION = 'prescient.dev/v1alpha1';
 
-export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule';
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule' | 'FailoverPolicy';
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
@@ -253,9 +253,43 @@ export interface DnsZoneSpec {
 
 export type DnsZoneDocument = Document<'DnsZone', DnsZoneSpec>;
 
+// ---------------------------------------------------------------- FailoverPolicy (owned by mirror/)
+
+/**
+ * Fail a Service over from its primary endpoints (EDS priority 0) to its standby endpoints
+ * (priority ≥ 1) when probes say the primary is down, and back only after verification.
+ */
+export interface FailoverPolicySpec {
+  service: string;
+  /** Probe period of each primary endpoint (TCP connect). Default 250ms. */
+  probeInterval?: string;
+  /** Default 1s. */
+  probeTimeout?: string;
+  /** Bad observations in a row before failing over. Default 2. */
+  failAfter?: number;
+  /** Below this share of healthy primary endpoints an observation is bad. Default 50. */
+  minHealthyPercent?: number;
+  /** The primary's latency SLO: slower probes count as bad. */
+  maxLatencyMs?: number;
+  /** Least time on the standby before failing back. Default 30s. */
+  dwell?: string;
+  /** The primary must be good without a break this long before failback. Default 10s. */
+  verifyWindow?: string;
+  /** And for at least this many probes. Default 5. */
+  healthyProbes?: number;
+  /** A failover this soon after a failback doubles the dwell. Default 5m. */
+  flapWindow?: string;
+  /** Upper bound of the doubled dwell. Default 10m. */
+  maxDwell?: string;
+  /** POSTed a JSON description of every transition (remediation hook). */
+  webhook?: string;
+}
+
+export type FailoverPolicyDocument = Document<'FailoverPolicy', FailoverPolicySpec>;
+
 // ---------------------------------------------------------------- the whole config
 
-export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument;
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument | FailoverPolicyDocument;
 
 /** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
 export interface MeshConfig {
@@ -267,6 +301,8 @@ export interface MeshConfig {
   readonly dnsZones?: ReadonlyMap<string, DnsZoneDocument>;
   /** Absent in configs built by hand before MirrorRule existed: no rules. */
   readonly mirrorRules?: ReadonlyMap<string, MirrorRuleDocument>;
+  /** Absent in configs built by hand: none. */
+  readonly failoverPolicies?: ReadonlyMap<string, FailoverPolicyDocument>;
 }
 
 export function endpointKey(e: { address: string; port: number }): string {

@@ -50,6 +50,9 @@ import { LeaseElection } from './lease-election.ts';
 import type { PrescientModule } from './module.ts';
 import { CaptureModule, type CaptureOptions } from './capture-module.ts';
 import { MirrorModule } from './mirror-module.ts';
+import { FailoverModule } from './failover-module.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
 import { randomUUID } from 'node:crypto';
@@ -78,6 +81,10 @@ export interface PrescientOptions {
   /** Longest time between syncs of each DnsZone (tests shorten it). Default 1000 ms. */
   dnsTickMs?: number;
   logger: Logger;
+  /** Audit trail file (JSON lines, appended); in memory only when unset. */
+  auditFile?: string;
+  /** This replica's name in the audit trail; default the scorer's replica id or a random one. */
+  replicaId?: string;
   /** The capture sink (a mirror target recording requests); off when unset. */
   capture?: CaptureOptions;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
@@ -112,6 +119,9 @@ export class Prescient {
   private dns!: DnsModule;
   private mirror!: MirrorModule;
   private capture: CaptureModule | undefined;
+  private failover!: FailoverModule;
+  /** The audit trail of automated actions (and of operators' undos). */
+  audit!: AuditLog;
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
@@ -283,6 +293,11 @@ export class Prescient {
     this.sinks.push(this.dns);
     this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }) });
     this.modules.push(this.mirror);
+    this.audit = new AuditLog({ file: o.auditFile, clock: this.clock });
+    await this.audit.open();
+    const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
+    this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica });
+    this.modules.push(this.failover);
     if (o.capture) {
       this.capture = new CaptureModule(o.capture, { clock: this.clock, logger: log });
       this.modules.push(this.capture);
@@ -318,6 +333,7 @@ export class Prescient {
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
     });
     this.admin.get('/debug/mirrors', () => this.mirror.status());
+    mountFailoverAuditApi(this.admin, this.audit, this.failover);
     this.admin.get('/debug/capture', () => this.capture?.status() ?? { enabled: false });
     this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);

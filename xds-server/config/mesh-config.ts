@@ -4,6 +4,7 @@ import type {
   DnsZoneDocument,
   MeshConfig,
   MirrorRuleDocument,
+  FailoverPolicyDocument,
   RouteDocument,
   ScoringPolicyDocument,
   ServiceDocument,
@@ -38,6 +39,7 @@ export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
     scoringPolicies: byName<ScoringPolicyDocument>('ScoringPolicy'),
     dnsZones: byName<DnsZoneDocument>('DnsZone'),
     mirrorRules: byName<MirrorRuleDocument>('MirrorRule'),
+    failoverPolicies: byName<FailoverPolicyDocument>('FailoverPolicy'),
   });
 }
 

@@ -15,11 +15,20 @@ export class AdminApiError extends Error {
   }
 }
 
-export async function getJson<T>(target: AdminTarget, path: string): Promise<T> {
+export function getJson<T>(target: AdminTarget, path: string): Promise<T> {
+  return requestJson<T>(target, path, 'GET');
+}
+
+/** An operator action (hold, release, revert): POST, answered with JSON. */
+export function postJson<T>(target: AdminTarget, path: string): Promise<T> {
+  return requestJson<T>(target, path, 'POST');
+}
+
+async function requestJson<T>(target: AdminTarget, path: string, method: 'GET' | 'POST'): Promise<T> {
   const url = new URL(path, target.admin.endsWith('/') ? target.admin : `${target.admin}/`);
   let res: Response;
   try {
-    res = await fetch(url, { headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
+    res = await fetch(url, { method, headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
   } catch (err) {
     const c = (err as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
     const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (err as Error).message;

@@ -13,6 +13,7 @@ const dnsCommand = () => import('./dns-command.ts');
 const inspectCommands = () => import('./inspect-commands.ts');
 const proxyConfigCommand = () => import('./proxy-config-command.ts');
 const mirrorCommand = () => import('./mirror-command.ts');
+const failoverCommand = () => import('./failover-command.ts');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -56,6 +57,7 @@ program
   .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))
   .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
   .addOption(new Option('--dns-server <host[:port]...>', 'name servers for resolving endpoint host names for proxyless gRPC (default: the system resolver)').default([]))
+  .addOption(new Option('--audit-file <file>', 'append the audit trail of automated actions (failover transitions, undos) to this JSON-lines file; in memory only when unset').env('PRESCIENT_AUDIT_FILE'))
   .addOption(new Option('--capture-address <host:port>', 'run the capture sink (a mirror target that records requests; docs/capture.md) on this address').env('PRESCIENT_CAPTURE_ADDRESS'))
   .addOption(new Option('--capture-dir <dir>', 'capture store directory').env('PRESCIENT_CAPTURE_DIR').default('./capture'))
   .addOption(new Option('--capture-max-file-mb <mb>', 'rotate capture files at this size').env('PRESCIENT_CAPTURE_MAX_FILE_MB').default(64).argParser(positiveInt))
@@ -133,5 +135,30 @@ inspectCommand('list', 'each MirrorRule, its targets, and how many Envoy and gRP
     process.exitCode = await (await mirrorCommand()).runMirrorList(opts);
   },
 );
+
+const failover = program.command('failover').description('failover of Services to their standby endpoints (FailoverPolicy documents)');
+inspectCommand('status', 'per service: state, since when, switches, dwell and the last probe round', failover).action(async (opts: InspectFlags) => {
+  process.exitCode = await (await failoverCommand()).runFailoverStatus(opts);
+});
+for (const [name, hold] of [['hold', true], ['release', false]] as const) {
+  inspectCommand(name, hold ? 'freeze the failover state of a service (no automatic transitions)' : 'resume automatic transitions of a held service', failover)
+    .argument('<service>', 'a Service with a FailoverPolicy')
+    .action(async (service: string, opts: InspectFlags) => {
+      process.exitCode = await (await failoverCommand()).runFailoverHold(service, hold, opts);
+    });
+}
+
+const audit = program.command('audit').description('the audit trail of automated actions (failover transitions, operator undos)');
+inspectCommand('list', 'audit entries, oldest first: who or what acted, on what evidence, before and after', audit)
+  .option('--subject <name>', 'only entries about this subject (e.g. a Service)')
+  .option('--limit <n>', 'newest N entries', positiveInt)
+  .action(async (opts: InspectFlags & { subject?: string; limit?: number }) => {
+    process.exitCode = await (await failoverCommand()).runAuditList(opts);
+  });
+inspectCommand('revert', 'undo an automated action in one step (itself audited)', audit)
+  .argument('<id>', 'an audit entry id')
+  .action(async (id: string, opts: InspectFlags) => {
+    process.exitCode = await (await failoverCommand()).runAuditRevert(id, opts);
+  });
 
 await program.parseAsync();

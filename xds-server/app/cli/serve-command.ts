@@ -38,6 +38,7 @@ export interface ServeFlags {
   featureStoreBudgetMb?: number;
   ingestPerClientPerMinute?: number;
   dnsServer: string[];
+  auditFile?: string;
   captureAddress?: string;
   captureDir: string;
   captureMaxFileMb: number;
@@ -125,6 +126,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
           }
         : false,
       ...(flags.dnsServer.length ? { resolver: { servers: flags.dnsServer } } : {}),
+      ...(flags.auditFile ? { auditFile: flags.auditFile } : {}),
       ...(flags.captureAddress
         ? {
             capture: {

@@ -1,0 +1,164 @@
+/**
+ * Failover with real clients: proxyless gRPC (@grpc/grpc-js-xds) and plain gRPC through a real
+ * Envoy 1.40, both configured only by a running Prescient, under steady load against a primary
+ * gRPC server in a process of its own (EDS priority 0) with a standby server (priority 1).
+ * SIGKILL the primary: at least 99% of the RPCs started 2 s after the kill succeed (the switch
+ * time is measured and printed). Restart it: traffic returns only after the dwell time and the
+ * verification window. Every transition is in the audit trail with its evidence, and
+ * `prescient audit revert` of the failback moves traffic to the standby again (held there until
+ * `prescient failover release`).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startBackends, type BackendServer } from '../support/backend-servers.ts';
+import { BackendProcess } from '../support/backend-process.ts';
+import { tallyKey, type EchoCaller } from '../support/call-tally.ts';
+import { REPO_ROOT } from '../support/envoy-binary.ts';
+import { ProxiedEchoClient } from '../support/envoy-client.ts';
+import { EnvoyProxy } from '../support/envoy-proxy.ts';
+import { eventually } from '../support/eventually.ts';
+import { freePort } from '../support/free-port.ts';
+import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
+import { EchoClient } from '../support/xds-channel.ts';
+
+const run = promisify(execFile);
+type Obj = Record<string, any>;
+
+/** Calls from several clients in a loop, each call recorded with its start time and outcome. */
+class RecordedLoad {
+  readonly calls: { client: string; at: number; key: string }[] = [];
+  private running = true;
+  private readonly loops: Promise<void>[];
+  constructor(clients: Record<string, EchoCaller>, concurrency = 4) {
+    this.loops = Object.entries(clients).flatMap(([name, c]) =>
+      Array.from({ length: concurrency }, async () => {
+        while (this.running) {
+          const at = Date.now();
+          const key = tallyKey(await c.call(2000));
+          this.calls.push({ client: name, at, key });
+          if (key.startsWith('error')) await new Promise((r) => setTimeout(r, 5));
+        }
+      }),
+    );
+  }
+  since(t: number, client?: string) {
+    return this.calls.filter((c) => c.at >= t && (client === undefined || c.client === client));
+  }
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+}
+
+describe('e2e: failover with real clients (grpc-js-xds and Envoy 1.40)', function () {
+  this.timeout(120_000);
+  const DWELL_MS = 4000;
+  const VERIFY_MS = 2000;
+  let primary: BackendProcess;
+  let standby: BackendServer;
+  let h: PrescientHarness;
+  let envoy: EnvoyProxy;
+  let load: RecordedLoad;
+  let port: number;
+  const closers: { close(): void }[] = [];
+  const figures: string[] = [];
+
+  const docs = (): DocSpec[] => [
+    {
+      kind: 'Service',
+      name: 'greeter',
+      spec: { protocol: 'grpc', endpoints: [{ address: '127.0.0.1', port: primary.port }, { address: '127.0.0.1', port: standby.port, priority: 1 }] },
+    },
+    { kind: 'FailoverPolicy', name: 'greeter', spec: { service: 'greeter', probeInterval: '250ms', dwell: `${DWELL_MS}ms`, verifyWindow: `${VERIFY_MS}ms`, healthyProbes: 5 } },
+    { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port }, rules: [{ backends: [{ service: 'greeter' }] }] } },
+  ];
+  const transitions = async () => (await h.adminJson('/debug/audit?action=failover.transition')).entries as Obj[];
+  const cli = async (...args: string[]) => (await run(process.execPath, [path.join(REPO_ROOT, 'bin/prescient.js'), ...args, '--admin', `http://127.0.0.1:${h.prescient.adminPort}`], { timeout: 30_000 })).stdout;
+
+  before(async () => {
+    primary = new BackendProcess('primary');
+    await primary.start();
+    [standby] = (await startBackends(['standby'])) as [BackendServer];
+    port = await freePort();
+    h = await PrescientHarness.start(docs());
+    envoy = await EnvoyProxy.start({ xdsPort: h.xdsPort });
+    const grpcClient = new EchoClient('xds:///greeter', h.xdsPort);
+    const viaEnvoy = new ProxiedEchoClient(port, 'front');
+    closers.push(grpcClient, viaEnvoy);
+    await eventually(async () => (await grpcClient.call()).backend === 'primary' && (await viaEnvoy.call()).backend === 'primary', 15_000, 100, 'both clients reach the primary');
+    load = new RecordedLoad({ grpc: grpcClient, envoy: viaEnvoy });
+  });
+
+  after(async () => {
+    await load?.stop();
+    for (const c of closers) c.close();
+    await envoy?.stop();
+    await h?.stop();
+    await primary?.kill();
+    await standby?.stop();
+    if (figures.length) console.log(`      failover figures: ${figures.join('; ')}`);
+  });
+
+  it('SIGKILL of the primary: ≥ 99% of RPCs started 2 s after the kill succeed, on the standby', async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    const killedAt = Date.now();
+    await primary.kill();
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const client of ['grpc', 'envoy']) {
+      const after2s = load.since(killedAt + 2000, client);
+      const ok = after2s.filter((c) => c.key === 'standby').length;
+      assert.ok(after2s.length > 100, `${client}: ${after2s.length} calls`);
+      assert.ok(ok / after2s.length >= 0.99, `${client}: ${ok}/${after2s.length} succeeded`);
+      const failures = load.since(killedAt, client).filter((c) => c.key !== 'standby' && c.key !== 'primary');
+      const lastFailure = failures.length ? Math.max(...failures.map((c) => c.at)) - killedAt : 0;
+      figures.push(`${client}: last failed RPC started ${lastFailure} ms after the kill (${failures.length} failed), ${((100 * ok) / after2s.length).toFixed(2)}% ok from 2 s`);
+    }
+    const t = await transitions();
+    assert.deepEqual(t.map((e) => e.after.state), ['failing-over', 'on-shadow']);
+    figures.push(`decision ${t[0]!.at - killedAt} ms after the kill`);
+    assert.equal(t[0]!.evidence.healthy, '0/1');
+    assert.match(JSON.stringify(t[0]!.evidence.endpoints), /ECONNREFUSED/);
+    assert.equal(t[0]!.actor.module, 'failover');
+  });
+
+  it('restarted primary: traffic returns only after the dwell and the verification window', async () => {
+    const restartedAt = Date.now();
+    await primary.start();
+    await eventually(async () => (await transitions()).some((e) => e.after.state === 'failing-back'), 20_000, 100, 'failback');
+    const entries = await transitions();
+    const back = entries.find((e) => e.after.state === 'failing-back')!;
+    const failedOverAt = entries.find((e) => e.after.state === 'failing-over')!.at;
+    assert.ok(back.at - failedOverAt >= DWELL_MS, 'dwell respected');
+    const verifying = entries.find((e) => e.after.state === 'verifying')!;
+    assert.ok(verifying.at >= restartedAt - 300);
+    assert.ok(back.at - verifying.at >= VERIFY_MS, 'verification window respected');
+    assert.ok(back.evidence.goodStreak >= 5);
+    const early = load.calls.filter((c) => c.at >= restartedAt && c.at < back.at - 200 && c.key === 'primary');
+    assert.deepEqual(early, [], 'no call reached the primary before the failback');
+    await eventually(async () => load.since(Date.now() - 500).filter((c) => c.key === 'primary').length > 20, 5000, 100, 'traffic back on the primary');
+    figures.push(`failback ${back.at - restartedAt} ms after restart (dwell ${DWELL_MS} ms, verify ${VERIFY_MS} ms)`);
+    await eventually(async () => (await transitions()).length === 5, 2000, 50, 'the last transition');
+    assert.deepEqual((await transitions()).map((e) => e.after.state), ['failing-over', 'on-shadow', 'verifying', 'failing-back', 'primary']);
+  });
+
+  it('`prescient audit list` shows the evidence; `audit revert` of the failback moves traffic to the standby, held until released', async () => {
+    const list = await cli('audit', 'list');
+    assert.match(list, /failover\.transition\s+greeter\s+verifying → failing-back/);
+    const back = (await transitions()).find((e) => e.after.state === 'failing-back')!;
+    const out = JSON.parse(await cli('audit', 'revert', back.id, '--json'));
+    assert.equal(out.entry.revertOf, back.id);
+    assert.equal(out.entry.actor.module, 'operator');
+    assert.equal(out.entry.after.state, 'on-shadow');
+    await eventually(async () => load.since(Date.now() - 500).every((c) => c.key === 'standby') && load.since(Date.now() - 500).length > 20, 5000, 100, 'traffic on the standby after revert');
+    const status = JSON.parse(await cli('failover', 'status', '--json'));
+    assert.deepEqual([status.services[0].state, status.services[0].held], ['on-shadow', true]);
+    await new Promise((r) => setTimeout(r, DWELL_MS + VERIFY_MS));
+    assert.equal(JSON.parse(await cli('failover', 'status', '--json')).services[0].state, 'on-shadow', 'held: no automatic failback');
+    await cli('failover', 'release', 'greeter');
+    await eventually(async () => JSON.parse(await cli('failover', 'status', '--json')).services[0].state === 'primary', 15_000, 200, 'failback after release');
+    const actions = (await h.adminJson('/debug/audit')).entries.map((e: Obj) => e.action);
+    assert.ok(actions.includes('failover.release'));
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * Failover as a module of the root (DESIGN §6). Per FailoverPolicy it probes the Service's primary
+ * endpoints (EDS priority 0) and feeds the pure state machine (mirror/failover-machine.ts). While
+ * the primary does not serve, its endpoints are published in the `failover` decision slice one
+ * priority below the lowest standby endpoint, so Envoy and gRPC send traffic to the standby, and
+ * fall back to the primary on their own should the standby fail too. Only the replica leading
+ * the "failover" key probes and acts. Every transition goes to the audit trail with its evidence
+ * (and to the policy's webhook); `audit revert` of a transition moves the service back and holds
+ * it there until released.
+ */
+import type { FailoverPolicyDocument, MeshConfig, ServiceDocument } from '../../api/config.ts';
+import { endpointKey } from '../../api/config.ts';
+import type { CancelTimer, Clock } from '../../api/clock.ts';
+import { CodedError } from '../../api/coded-error.ts';
+import type { EndpointDecision, SlicePublisher } from '../../api/decisions.ts';
+import { parseDurationMs } from '../../api/duration.ts';
+import type { Leadership } from '../../api/leadership.ts';
+import {
+  DEFAULT_FAILOVER_SETTINGS,
+  force,
+  initialState,
+  primaryServes,
+  step,
+  type FailoverSettings,
+  type MachineState,
+  type Observation,
+  type Transition,
+} from '../../mirror/failover-machine.ts';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
+import { tcpProbe } from '../failover/tcp-probe.ts';
+import type { Logger } from '../log.ts';
+import type { PrescientModule } from './module.ts';
+
+export const FAILOVER_SLICE = 'failover';
+
+interface Armed {
+  readonly policy: string;
+  readonly service: string;
+  readonly settings: FailoverSettings;
+  readonly probeIntervalMs: number;
+  readonly probeTimeoutMs: number;
+  readonly webhook?: string;
+  readonly primaries: { address: string; port: number }[];
+  /** Priority the primaries get while failed over: one below the lowest standby. */
+  readonly demotedPriority: number;
+  machine: MachineState;
+  timer?: CancelTimer;
+  last?: Observation;
+}
+
+export interface FailoverModuleDeps {
+  readonly publisher: SlicePublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly leadership: Leadership;
+  readonly audit: AuditLog;
+  readonly replica: string;
+}
+
+export class FailoverError extends CodedError<'PRESCIENT_FAILOVER_UNKNOWN_SERVICE'> {}
+
+function settingsOf(doc: FailoverPolicyDocument): FailoverSettings {
+  const s = doc.spec;
+  const d = DEFAULT_FAILOVER_SETTINGS;
+  const ms = (v: string | undefined, fallback: number) => (v === undefined ? fallback : parseDurationMs(v));
+  return {
+    failAfter: s.failAfter ?? d.failAfter,
+    minHealthyPercent: s.minHealthyPercent ?? d.minHealthyPercent,
+    ...(s.maxLatencyMs !== undefined && { maxLatencyMs: s.maxLatencyMs }),
+    dwellMs: ms(s.dwell, d.dwellMs),
+    verifyMs: ms(s.verifyWindow, d.verifyMs),
+    healthyProbes: s.healthyProbes ?? d.healthyProbes,
+    flapWindowMs: ms(s.flapWindow, d.flapWindowMs),
+    maxDwellMs: Math.max(ms(s.maxDwell, d.maxDwellMs), ms(s.dwell, d.dwellMs)),
+  };
+}
+
+export class FailoverModule implements PrescientModule {
+  readonly name = 'failover';
+  private armed = new Map<string, Armed>();
+  private unarmed: { policy: string; service: string; reason: string }[] = [];
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: FailoverModuleDeps) {
+    this.log = deps.logger.child({ component: 'failover' });
+    deps.audit.onRevert('failover.', (entry) => this.revert(entry));
+  }
+
+  onConfig(config: MeshConfig): void {
+    const next = new Map<string, Armed>();
+    this.unarmed = [];
+    for (const doc of config.failoverPolicies?.values() ?? []) {
+      const service = config.services.get(doc.spec.service);
+      const armed = service && this.arm(doc, service);
+      if (typeof armed === 'string' || !armed) {
+        this.unarmed.push({ policy: doc.metadata.name, service: doc.spec.service, reason: armed ?? 'Service not defined' });
+        continue;
+      }
+      const old = this.armed.get(armed.service);
+      if (old) {
+        old.timer?.();
+        armed.machine = old.machine;
+        armed.last = old.last;
+      }
+      next.set(armed.service, armed);
+    }
+    for (const [service, old] of this.armed) if (!next.has(service)) old.timer?.();
+    this.armed = next;
+    this.publish();
+    if (this.running) for (const a of this.armed.values()) this.schedule(a);
+  }
+
+  private arm(doc: FailoverPolicyDocument, service: ServiceDocument): Armed | string {
+    const endpoints = service.spec.endpoints;
+    const primaries = endpoints.filter((e) => (e.priority ?? 0) === 0);
+    const standby = endpoints.filter((e) => (e.priority ?? 0) > 0);
+    if (!primaries.length) return 'no primary endpoints (priority 0)';
+    if (!standby.length) return 'no standby endpoints (priority 1 or more) to fail over to';
+    return {
+      policy: doc.metadata.name,
+      service: service.metadata.name,
+      settings: settingsOf(doc),
+      probeIntervalMs: doc.spec.probeInterval ? parseDurationMs(doc.spec.probeInterval) : 250,
+      probeTimeoutMs: doc.spec.probeTimeout ? parseDurationMs(doc.spec.probeTimeout) : 1000,
+      ...(doc.spec.webhook !== undefined && { webhook: doc.spec.webhook }),
+      primaries: primaries.map((e) => ({ address: e.address, port: e.port })),
+      demotedPriority: Math.max(...standby.map((e) => e.priority ?? 0)) + 1,
+      machine: initialState(this.deps.clock.now(), settingsOf(doc)),
+    };
+  }
+
+  start(): void {
+    this.running = true;
+    this.unsubscribe = this.deps.leadership.onChange(() => this.publish());
+    for (const a of this.armed.values()) this.schedule(a);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.unsubscribe?.();
+    for (const a of this.armed.values()) a.timer?.();
+  }
+
+  private schedule(a: Armed): void {
+    a.timer?.();
+    a.timer = this.deps.clock.setTimeout(() => void this.tick(a), a.probeIntervalMs);
+  }
+
+  private async tick(a: Armed): Promise<void> {
+    if (!this.running || this.armed.get(a.service) !== a) return;
+    try {
+      if (this.deps.leadership.isLeader()) await this.observe(a);
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, service: a.service }, 'failover probe round failed');
+    }
+    if (this.running && this.armed.get(a.service) === a) this.schedule(a);
+  }
+
+  private async observe(a: Armed): Promise<void> {
+    const results = await Promise.all(a.primaries.map((e) => tcpProbe(e.address, e.port, a.probeTimeoutMs)));
+    if (this.armed.get(a.service) !== a) return;
+    const healthy = results.filter((r) => r.ok);
+    const o: Observation = {
+      at: this.deps.clock.now(),
+      healthy: healthy.length,
+      total: results.length,
+      ...(healthy.length && { latencyMs: Math.max(...healthy.map((r) => r.ms)) }),
+      detail: Object.fromEntries(a.primaries.map((e, i) => [endpointKey(e), results[i]!.ok ? `ok ${results[i]!.ms.toFixed(1)}ms` : results[i]!.outcome])),
+    };
+    a.last = o;
+    const { next, transitions } = step(a.machine, o, a.settings);
+    a.machine = next;
+    if (transitions.length) {
+      this.publish();
+      for (const t of transitions) this.record(a, t);
+    }
+  }
+
+  private record(a: Armed, t: Transition, revertOf?: string): AuditEntry {
+    const entry = this.deps.audit.append({
+      actor: { module: revertOf ? 'operator' : 'failover', replica: this.deps.replica },
+      action: 'failover.transition',
+      subject: a.service,
+      reason: t.reason,
+      evidence: { policy: a.policy, ...t.evidence },
+      before: { state: t.from, primaryServes: primaryServes(t.from) },
+      after: { state: t.to, primaryServes: primaryServes(t.to), ...(primaryServes(t.to) ? {} : { primaryPriority: a.demotedPriority }), dwellMs: a.machine.dwellMs },
+      // Only the moves that change who serves can be undone in one step.
+      revertible: t.to === 'failing-over' || t.to === 'failing-back' || (revertOf !== undefined && primaryServes(t.from) !== primaryServes(t.to)),
+      ...(revertOf !== undefined && { revertOf }),
+    });
+    this.log.info({ service: a.service, from: t.from, to: t.to, reason: t.reason, audit: entry.id }, 'failover transition');
+    if (a.webhook) void this.notify(a.webhook, entry);
+    return entry;
+  }
+
+  private async notify(url: string, entry: AuditEntry): Promise<void> {
+    try {
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(entry), signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, url }, 'failover webhook failed');
+    }
+  }
+
+  /** The endpoints slice: demoted primaries of every service whose primary does not serve. */
+  private publish(): void {
+    const endpoints: EndpointDecision[] = [];
+    for (const a of this.armed.values()) {
+      if (primaryServes(a.machine.state)) continue;
+      for (const e of a.primaries) endpoints.push({ service: a.service, endpoint: endpointKey(e), priority: a.demotedPriority });
+    }
+    if (endpoints.length) this.deps.publisher.publish({ endpoints });
+    else this.deps.publisher.clear();
+  }
+
+  private armedFor(service: string): Armed {
+    const a = this.armed.get(service);
+    if (!a) throw new FailoverError('PRESCIENT_FAILOVER_UNKNOWN_SERVICE', `no armed FailoverPolicy for Service "${service}"; \`prescient failover status\` lists them`);
+    return a;
+  }
+
+  /** Freezes the machine where it is (operator), audited. */
+  hold(service: string, held: boolean): AuditEntry {
+    const a = this.armedFor(service);
+    a.machine = { ...a.machine, held };
+    return this.deps.audit.append({
+      actor: { module: 'operator', replica: this.deps.replica },
+      action: held ? 'failover.hold' : 'failover.release',
+      subject: service,
+      reason: held ? 'automatic transitions paused by an operator' : 'automatic transitions resumed by an operator',
+      evidence: { state: a.machine.state },
+      before: { held: !held },
+      after: { held },
+      revertible: false,
+    });
+  }
+
+  /** Undoes a transition: back to who served before it, held there until released. */
+  private revert(entry: AuditEntry): AuditEntry {
+    const a = this.armedFor(entry.subject);
+    const to = (entry.before as { primaryServes?: boolean }).primaryServes ? 'primary' : 'on-shadow';
+    const { next, transition } = force(a.machine, to, this.deps.clock.now(), true);
+    a.machine = next;
+    this.publish();
+    return this.record(a, { ...transition, reason: `revert of audit entry ${entry.id}` }, entry.id);
+  }
+
+  status() {
+    return {
+      leader: this.deps.leadership.isLeader(),
+      services: [...this.armed.values()].map((a) => ({
+        service: a.service,
+        policy: a.policy,
+        state: a.machine.state,
+        since: a.machine.since,
+        held: a.machine.held,
+        switches: a.machine.switches,
+        dwellMs: a.machine.dwellMs,
+        primaries: a.primaries.map(endpointKey),
+        demotedPriority: a.demotedPriority,
+        last: a.last,
+      })),
+      unarmed: this.unarmed,
+    };
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The audit trail of automated actions (DESIGN §6, issue 10): who or what decided, on what
+ * evidence, what was before and after. Append-only: entries are never changed or removed; an
+ * undo is a new entry (`revertOf`). Kept in memory (the newest `maxInMemory`) and, when a file is
+ * configured, appended to it as JSON lines and read back on start.
+ *
+ * Reverting: a module registers a reverter for its actions; `revert(id)` calls it, and the
+ * reverter performs the undo in one step and returns the entry it appended for it.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../../api/clock.ts';
+import { CodedError } from '../../api/coded-error.ts';
+
+export interface AuditActor {
+  /** The module that acted ("failover"), or "operator". */
+  readonly module: string;
+  readonly replica?: string;
+}
+
+export interface AuditEntry {
+  /** Increasing decimal number, unique in one log. */
+  readonly id: string;
+  /** Unix ms. */
+  readonly at: number;
+  readonly actor: AuditActor;
+  /** Dotted, e.g. "failover.transition". */
+  readonly action: string;
+  /** What it acted on, e.g. the Service name. */
+  readonly subject: string;
+  readonly reason: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly before: unknown;
+  readonly after: unknown;
+  /** Whether `audit revert` can undo it in one step. */
+  readonly revertible: boolean;
+  /** The entry this one undid. */
+  readonly revertOf?: string;
+}
+
+export type AuditDraft = Omit<AuditEntry, 'id' | 'at'>;
+
+export type Reverter = (entry: AuditEntry) => AuditEntry;
+
+export class AuditError extends CodedError<'PRESCIENT_AUDIT_UNKNOWN' | 'PRESCIENT_AUDIT_NOT_REVERTIBLE'> {}
+
+export interface AuditLogOptions {
+  /** JSON-lines file; memory only when unset. */
+  file?: string;
+  clock: Clock;
+  /** Default 10,000. */
+  maxInMemory?: number;
+}
+
+export class AuditLog {
+  private entries: AuditEntry[] = [];
+  private next = 1;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly reverters = new Map<string, Reverter>();
+  private readonly max: number;
+  writeErrors = 0;
+
+  constructor(private readonly options: AuditLogOptions) {
+    this.max = options.maxInMemory ?? 10_000;
+  }
+
+  /** Reads an existing file so ids continue and `list` shows earlier entries. */
+  async open(): Promise<void> {
+    if (!this.options.file) return;
+    await fs.mkdir(path.dirname(this.options.file), { recursive: true });
+    const text = await fs.readFile(this.options.file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? '' : Promise.reject(err)));
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const e = JSON.parse(line) as AuditEntry;
+        this.remember(e);
+        this.next = Math.max(this.next, Number(e.id) + 1);
+      } catch {
+        // A torn last line (crash mid-write) is skipped; every complete line is kept.
+      }
+    }
+  }
+
+  append(draft: AuditDraft): AuditEntry {
+    const entry: AuditEntry = { id: String(this.next++), at: this.options.clock.now(), ...draft };
+    this.remember(entry);
+    const file = this.options.file;
+    if (file) {
+      this.writing = this.writing.then(() => fs.appendFile(file, `${JSON.stringify(entry)}\n`)).catch(() => {
+        this.writeErrors++;
+      });
+    }
+    return entry;
+  }
+
+  /** Oldest first; `limit` keeps the newest. */
+  list(filter: { subject?: string; action?: string; limit?: number } = {}): AuditEntry[] {
+    const hits = this.entries.filter((e) => (filter.subject === undefined || e.subject === filter.subject) && (filter.action === undefined || e.action.startsWith(filter.action)));
+    return filter.limit === undefined ? hits : hits.slice(-filter.limit);
+  }
+
+  get(id: string): AuditEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** Registers the undo of actions starting with `actionPrefix`. */
+  onRevert(actionPrefix: string, reverter: Reverter): void {
+    this.reverters.set(actionPrefix, reverter);
+  }
+
+  revert(id: string): AuditEntry {
+    const entry = this.get(id);
+    if (!entry) throw new AuditError('PRESCIENT_AUDIT_UNKNOWN', `no audit entry ${id}; \`prescient audit list\` shows the ids`);
+    const reverter = [...this.reverters].find(([prefix]) => entry.action.startsWith(prefix))?.[1];
+    if (!entry.revertible || !reverter) throw new AuditError('PRESCIENT_AUDIT_NOT_REVERTIBLE', `audit entry ${id} (${entry.action}) cannot be undone in one step`);
+    return reverter(entry);
+  }
+
+  async flush(): Promise<void> {
+    await this.writing;
+  }
+
+  private remember(e: AuditEntry): void {
+    this.entries.push(e);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+  }
+}
