@@ -16,6 +16,13 @@ export interface ServiceScoringInput {
   readonly policy: ResolvedPolicy;
   /** Shares of the previous interval (from this replica or read from the store). */
   readonly previousShares?: ReadonlyMap<string, number>;
+  /**
+   * Loop gain in (0, 1]: the fraction of the way from the previous shares to the target taken this
+   * interval, before the step bound and dead band. 1 (the default) jumps to the target. Signals
+   * that move with the load they cause and arrive late (request-path latency from load reports)
+   * need less than 1, or the loop overshoots and oscillates.
+   */
+  readonly gain?: number;
   readonly rng: Rng;
 }
 
@@ -32,6 +39,28 @@ export interface ServiceScoringResult {
 
 const NO_COMPONENTS = { performance: 0, forecast: 0, errors: 0, headroom: 0, cost: 0 };
 
+/**
+ * prev + gain × (target − prev) where both know the same endpoints (the target otherwise), except
+ * for endpoints taken out of the competition (`immediate`: unavailable or over a threshold), which
+ * go to their target at once; the others are rescaled to fill the rest, so the sum stays 1.
+ */
+function approach(previous: ReadonlyMap<string, number> | undefined, target: Map<string, number>, gain: number, immediate: ReadonlyMap<string, unknown>): Map<string, number> {
+  if (gain >= 1 || !previous || previous.size !== target.size) return target;
+  const out = new Map<string, number>();
+  let fixed = 0;
+  let moving = 0;
+  for (const [k, t] of target) {
+    const p = previous.get(k);
+    if (p === undefined) return target;
+    const v = immediate.has(k) ? t : p + gain * (t - p);
+    out.set(k, v);
+    if (immediate.has(k)) fixed += v;
+    else moving += v;
+  }
+  if (moving > 0) for (const [k, v] of out) if (!immediate.has(k)) out.set(k, (v * (1 - fixed)) / moving);
+  return out;
+}
+
 export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   const { signals, policy, rng } = input;
   const { eligible, filtered } = filterEndpoints(signals, policy);
@@ -43,7 +72,7 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   );
   const keys = signals.map((s) => s.key);
   const target = targetShares(keys, new Map(explored.map((s) => [s.key, s.score])), policy.minShare);
-  const damped = dampShares(input.previousShares, target, policy);
+  const damped = dampShares(input.previousShares, approach(input.previousShares, target, input.gain ?? 1, filtered), policy);
   const confidence = scored.length ? scored.reduce((a, s) => a + s.confidence, 0) / scored.length : 0;
   return {
     scores,

@@ -73,7 +73,7 @@ describe('policy benchmark', () => {
     const [s] = loadScenarios(file);
     assert.equal(s!.load.kind, 'trace');
     const rate = rateFunction(s!.load);
-    const values = (s!.load as { values: number[] }).values;
+    const values = (s!.load as unknown as { values: number[] }).values;
     assert.ok(values.length > 4000);
     const mean = values.reduce((_, __, i) => _ + rate(i), 0) / values.length;
     assert.ok(Math.abs(mean - 100) < 1e-6, String(mean));
