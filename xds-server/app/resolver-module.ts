@@ -36,7 +36,8 @@ export function endpointHostNames(config: MeshConfig): Set<string> {
 export class ResolverModule implements PrescientModule {
   readonly name = 'resolver';
   private readonly resolver: NameResolver;
-  private published = '';
+  // The empty answer counts as published: a mesh without host names never publishes this slice.
+  private published = '[]';
 
   constructor(
     options: ResolverOptions,
