@@ -1,5 +1,5 @@
 /**
- * A gRPC echo backend (backend-child.ts) as a separate process: started on a port (0 = any), killed
+ * A gRPC echo backend (backend-child.ts, the demo greeter server) as a separate process: started on a port (0 = any), killed
  * with SIGKILL by PID, restarted on the same port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
