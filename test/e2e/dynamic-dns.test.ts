@@ -2,8 +2,8 @@
  * Dynamic DNS end to end: a real Prescient with the scorer probing three real gRPC servers (on
  * 127.0.0.1, .2 and .3) publishes their A and SRV records into a zone of a real BIND 9 with
  * TSIG-signed RFC 2136 updates, as a DnsZone document asks. `dig` against BIND is the client
- * outside the mesh. A server that starts failing leaves the records within 2 TTLs; when every
- * server fails the name is never empty; `prescient dns status` and /debug/dns show it all.
+ * outside the mesh. A server that starts failing, or gets slow, leaves the records within 2 TTLs;
+ * when every server fails the name is never empty; `prescient dns status` and /debug/dns show it all.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -44,7 +44,7 @@ describe('e2e: dynamic DNS into a real BIND 9', function () {
         tsigKey: { file: bind.keyFile },
         ttl: `${TTL_SECONDS}s`,
         hysteresis: '1s',
-        thresholds: { maxErrorRate: 0.5, scoreDrop: 0.9 },
+        thresholds: { maxErrorRate: 0.5, maxLatencyMs: 150, scoreDrop: 0.9 },
         publish: [{ service: 'api', name: 'api', srv: {} }],
       },
     },
@@ -106,6 +106,15 @@ describe('e2e: dynamic DNS into a real BIND 9', function () {
     const metrics = (await h!.admin('/metrics')).body;
     assert.match(metrics, /prescient_dns_updates_total\{zone="test-zone",outcome="applied"\} [1-9]/);
     assert.match(metrics, /prescient_dns_publish_delay_seconds_count\{zone="test-zone"\} [1-9]/);
+  });
+
+  it('takes a slow server (+300 ms) out within 2 TTLs, and back once it is fast again', async () => {
+    servers[2]!.faults.latencyMs = 300;
+    const slowed = Date.now();
+    await eventually(async () => (await addresses()).join() === '127.0.0.1,127.0.0.2', 2 * TTL_SECONDS * 1000, 50, 'the slow server left within 2 TTLs');
+    console.log(`      slow endpoint left the A records ${Date.now() - slowed} ms after the fault (TTL ${TTL_SECONDS} s)`);
+    servers[2]!.faults.latencyMs = 0;
+    await eventually(async () => (await addresses()).length === 3, 60_000, 200, 'the fast server is back');
   });
 
   it('catches up with a BIND that was down while an endpoint failed', async () => {
