@@ -1,15 +1,17 @@
 /**
- * Failover with real clients: proxyless gRPC (@grpc/grpc-js-xds) and plain gRPC through a real
- * Envoy 1.40, both configured only by a running Prescient, under steady load against a primary
+ * Failover with real clients: proxyless gRPC (@grpc/grpc-js-xds and grpc-go's xDS client) and
+ * plain gRPC through a real Envoy 1.40, all configured only by a running Prescient, under steady load against a primary
  * gRPC server in a process of its own (EDS priority 0) with a standby server (priority 1).
  * SIGKILL the primary: at least 99% of the RPCs started 2 s after the kill succeed (the switch
  * time is measured and printed). Restart it: traffic returns only after the dwell time and the
  * verification window. Every transition is in the audit trail with its evidence, and
  * `prescient audit revert` of the failback moves traffic to the standby again (held there until
- * `prescient failover release`).
+ * `prescient failover release`). A primary that flips between up and down every 5 s, with the
+ * default verification window (10 s), makes one failover and no failback: traffic does not flap.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
@@ -52,7 +54,7 @@ class RecordedLoad {
   }
 }
 
-describe('e2e: failover with real clients (grpc-js-xds and Envoy 1.40)', function () {
+describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)', function () {
   this.timeout(120_000);
   const DWELL_MS = 4000;
   const VERIFY_MS = 2000;
@@ -65,19 +67,22 @@ describe('e2e: failover with real clients (grpc-js-xds and Envoy 1.40)', functio
   const closers: { close(): void }[] = [];
   const figures: string[] = [];
 
-  const docs = (): DocSpec[] => [
+  const docs = (verifyWindow = `${VERIFY_MS}ms`): DocSpec[] => [
     {
       kind: 'Service',
       name: 'greeter',
       spec: { protocol: 'grpc', endpoints: [{ address: '127.0.0.1', port: primary.port }, { address: '127.0.0.1', port: standby.port, priority: 1 }] },
     },
-    { kind: 'FailoverPolicy', name: 'greeter', spec: { service: 'greeter', probeInterval: '250ms', dwell: `${DWELL_MS}ms`, verifyWindow: `${VERIFY_MS}ms`, healthyProbes: 5 } },
+    { kind: 'FailoverPolicy', name: 'greeter', spec: { service: 'greeter', probeInterval: '250ms', dwell: `${DWELL_MS}ms`, verifyWindow, healthyProbes: 5 } },
     { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port }, rules: [{ backends: [{ service: 'greeter' }] }] } },
   ];
   const transitions = async () => (await h.adminJson('/debug/audit?action=failover.transition')).entries as Obj[];
   const cli = async (...args: string[]) => (await run(process.execPath, [path.join(REPO_ROOT, 'bin/prescient.js'), ...args, '--admin', `http://127.0.0.1:${h.prescient.adminPort}`], { timeout: 30_000 })).stdout;
 
-  before(async () => {
+  before(async function () {
+    // grpc-go's xDS client (test/interop): the first build takes minutes, later ones nothing.
+    this.timeout(600_000);
+    await run('bash', [path.join(REPO_ROOT, 'scripts/build-interop.sh')], { timeout: 590_000 });
     primary = new BackendProcess('primary');
     await primary.start();
     [standby] = (await startBackends(['standby'])) as [BackendServer];
@@ -102,10 +107,25 @@ describe('e2e: failover with real clients (grpc-js-xds and Envoy 1.40)', functio
   });
 
   it('SIGKILL of the primary: ≥ 99% of RPCs started 2 s after the kill succeed, on the standby', async () => {
+    // grpc-go calls continuously and prints one tally per second (received at the second's end).
+    const go = spawn(path.join(REPO_ROOT, 'test/interop/go-xds-client/bin/go-xds-client'), ['-xds-server', `127.0.0.1:${h.xdsPort}`, '-node-id', `go-failover-${process.pid}`, '-target', 'xds:///greeter', '-seconds', '12', '-concurrency', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const goSeconds: { end: number; backends: Record<string, number>; errors: Record<string, number> }[] = [];
+    createInterface({ input: go.stdout! }).on('line', (line) => goSeconds.push({ end: Date.now(), ...JSON.parse(line) }));
+    const goExited = new Promise((resolve) => go.once('exit', resolve));
+    await eventually(() => goSeconds.some((x) => (x.backends.primary ?? 0) > 0), 10_000, 50, 'grpc-go reaches the primary');
     await new Promise((r) => setTimeout(r, 1000));
     const killedAt = Date.now();
     await primary.kill();
     await new Promise((r) => setTimeout(r, 5000));
+    go.kill('SIGTERM');
+    await goExited;
+    const goAfter = goSeconds.filter((x) => x.end - 1000 >= killedAt + 2000);
+    const goOk = goAfter.reduce((n, x) => n + (x.backends.standby ?? 0), 0);
+    const goAll = goAfter.reduce((n, x) => n + Object.values(x.backends).reduce((a, b) => a + b, 0) + Object.values(x.errors).reduce((a, b) => a + b, 0), 0);
+    assert.ok(goAll > 100, `grpc-go: ${goAll} calls in the seconds from 2 s after the kill`);
+    assert.ok(goOk / goAll >= 0.99, `grpc-go: ${goOk}/${goAll} succeeded: ${JSON.stringify(goAfter)}`);
+    const goFailed = goSeconds.filter((x) => x.end >= killedAt).reduce((n, x) => n + Object.values(x.errors).reduce((a, b) => a + b, 0), 0);
+    figures.push(`grpc-go: ${goFailed} failed RPCs after the kill, ${((100 * goOk) / goAll).toFixed(2)}% ok in whole seconds from 2 s`);
     for (const client of ['grpc', 'envoy']) {
       const after2s = load.since(killedAt + 2000, client);
       const ok = after2s.filter((c) => c.key === 'standby').length;
@@ -160,5 +180,29 @@ describe('e2e: failover with real clients (grpc-js-xds and Envoy 1.40)', functio
     await eventually(async () => JSON.parse(await cli('failover', 'status', '--json')).services[0].state === 'primary', 15_000, 200, 'failback after release');
     const actions = (await h.adminJson('/debug/audit')).entries.map((e: Obj) => e.action);
     assert.ok(actions.includes('failover.release'));
+  });
+
+  it('a primary flipping every 5 s (default 10 s verification) makes one failover and no failback', async () => {
+    const hash = (await h.adminJson('/debug/config')).configHash;
+    await h.writeConfig(docs('10s'));
+    await eventually(async () => (await h.adminJson('/debug/config')).configHash !== hash, 5000, 50, 'the 10 s verification window applies');
+    const before = (await transitions()).length;
+    const flipStart = Date.now();
+    for (let i = 0; i < 3; i++) {
+      await primary.kill();
+      await new Promise((r) => setTimeout(r, 5000));
+      await primary.start();
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    const during = (await transitions()).slice(before);
+    const failovers = during.filter((e) => e.after.state === 'failing-over').length;
+    const failbacks = during.filter((e) => e.after.state === 'failing-back').length;
+    const firstFailover = during.find((e) => e.after.state === 'failing-over')!.at;
+    const onPrimaryAfter = load.calls.filter((c) => c.at > firstFailover + 500 && c.key === 'primary').length;
+    figures.push(`flipping primary (3 × 5 s down / 5 s up): ${failovers} failover(s), ${failbacks} failback(s), ${onPrimaryAfter} calls on the primary after the failover`);
+    assert.equal(failovers, 1, JSON.stringify(during.map((e) => e.after.state)));
+    assert.equal(failbacks, 0);
+    assert.equal(onPrimaryAfter, 0, 'traffic stayed on the standby');
+    assert.ok(Date.now() - flipStart >= 30_000);
   });
 });
