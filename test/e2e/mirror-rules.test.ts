@@ -1,8 +1,8 @@
 /**
  * MirrorRules through a running Prescient: a raw ADS client subscribing like Envoy sees a new
  * mirror target's cluster and endpoints acknowledged before the route naming it (make before
- * break); a real proxyless gRPC client (@grpc/grpc-js-xds) keeps ACKing and calling while the rule
- * is on (it gets no mirror policy: gRPC cannot mirror); `prescient mirror list` and the
+ * break); real proxyless gRPC clients (@grpc/grpc-js-xds and grpc-go) keep ACKing and calling while
+ * the rule is on (they get no mirror policy: gRPC cannot mirror); `prescient mirror list` and the
  * `prescient_mirror_rules_not_applied` metric say which clients carry the rule.
  */
 import assert from 'node:assert/strict';
@@ -42,7 +42,10 @@ describe('e2e: MirrorRule through a running Prescient', function () {
     { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port: 10000 }, rules: [{ backends: [{ service: 'greeter' }] }] } },
   ];
 
-  before(async () => {
+  before(async function () {
+    // grpc-go's xDS client (test/interop): the first build takes minutes, later ones nothing.
+    this.timeout(600_000);
+    await run('bash', [path.join(REPO_ROOT, 'scripts/build-interop.sh')], { timeout: 590_000 });
     backends = await startBackends(['greeter-1', 'sandbox-1']);
     h = await PrescientHarness.start(docs(false));
     raw = new RawXdsClient(`127.0.0.1:${h.xdsPort}`);
@@ -114,6 +117,13 @@ describe('e2e: MirrorRule through a running Prescient', function () {
     const grpc = clients.find((c: Obj) => c.nodeId === 'grpc-mirror-test');
     assert.equal(grpc.flavor, 'grpc');
     for (const t of grpc.types) assert.equal(t.nackCount, 0, `${t.type}: ${t.lastNack?.message}`);
+  });
+
+  it('grpc-go\'s xDS client ACKs every type with the rule on (no NACK) and its calls are unaffected', async () => {
+    const nodeId = `go-mirror-${process.pid}`;
+    const { stdout } = await run(path.join(REPO_ROOT, 'test/interop/go-xds-client/bin/go-xds-client'), ['-xds-server', `127.0.0.1:${h.xdsPort}`, '-node-id', nodeId, '-target', 'xds:///greeter', '-rpcs', '200', '-concurrency', '10'], { timeout: 45_000 });
+    const tally = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    assert.deepEqual([tally.backends, tally.errors], [{ 'greeter-1': 200 }, {}]);
   });
 
   it('`prescient mirror list` counts the Envoy and gRPC clients carrying the rule; the metric counts it as not applied', async () => {
