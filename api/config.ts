@@ -10,7 +10,7 @@
 
 export const API_VERSION = 'prescient.dev/v1alpha1';
 
-export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule' | 'FailoverPolicy';
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule' | 'FailoverPolicy' | 'ShadowNetwork';
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
@@ -287,9 +287,26 @@ export interface FailoverPolicySpec {
 
 export type FailoverPolicyDocument = Document<'FailoverPolicy', FailoverPolicySpec>;
 
+// ---------------------------------------------------------------- ShadowNetwork (owned by mirror/)
+
+/** A scaled-down shadow copy of a Service, fed by mirroring its traffic (mirror/shadow-networks.ts). */
+export interface ShadowNetworkSpec {
+  service: string;
+  /** Default true. */
+  enabled?: boolean;
+  /** Shadow replicas (and requests/limits) as a fraction of the primary's, for `prescient shadow render`. Default 0.25. */
+  replicaFactor?: number;
+  /** Which requests are copied: all (`full`, default) or `percent` of them (`sampled`). */
+  fidelity?: { mode: 'full' | 'sampled'; percent?: number };
+  /** Where the shadow workloads listen: the endpoints of the cluster `<service>-shadow`. */
+  endpoints: { address: string; port: number; weight?: number }[];
+}
+
+export type ShadowNetworkDocument = Document<'ShadowNetwork', ShadowNetworkSpec>;
+
 // ---------------------------------------------------------------- the whole config
 
-export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument | FailoverPolicyDocument;
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument | FailoverPolicyDocument | ShadowNetworkDocument;
 
 /** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
 export interface MeshConfig {
@@ -303,6 +320,8 @@ export interface MeshConfig {
   readonly mirrorRules?: ReadonlyMap<string, MirrorRuleDocument>;
   /** Absent in configs built by hand: none. */
   readonly failoverPolicies?: ReadonlyMap<string, FailoverPolicyDocument>;
+  /** Absent in configs built by hand: none. */
+  readonly shadowNetworks?: ReadonlyMap<string, ShadowNetworkDocument>;
 }
 
 export function endpointKey(e: { address: string; port: number }): string {

@@ -4,7 +4,8 @@
  * server counting what it receives) and 25% to Prescient's own capture sink. Checked: the
  * fractions the targets see over 10,000 requests (±1.5 points), the `-shadow` host suffix at
  * both, that a slow and failing target adds no latency or errors at the client, and that a
- * percentage edit in the config file changes the mirrored fraction within 2 s.
+ * percentage edit in the config file changes the mirrored fraction within 2 s. A ShadowNetwork
+ * with full fidelity then receives every request, marked with the -shadow host suffix.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -25,6 +26,7 @@ describe('e2e: mirroring through Envoy 1.40', function () {
   this.timeout(120_000);
   let primary: HttpBackend;
   let sandbox: RecordingHttpServer;
+  let shadow: RecordingHttpServer;
   let capturePort: number;
   let captureDir: string;
   let h: PrescientHarness;
@@ -33,7 +35,8 @@ describe('e2e: mirroring through Envoy 1.40', function () {
   let client: HttpViaProxy;
 
   const http = (name: string, p: number): DocSpec => ({ kind: 'Service', name, spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: p }] } });
-  const docs = (sandboxPercent: number, capturePercent: number): DocSpec[] => [
+  const docs = (sandboxPercent: number, capturePercent: number, withShadow = false): DocSpec[] => [
+    ...(withShadow ? [{ kind: 'ShadowNetwork', name: 'primary', spec: { service: 'primary', endpoints: [{ address: '127.0.0.1', port: shadow.port }] } }] : []),
     http('primary', primary.port),
     http('sandbox', sandbox.port),
     http('capture', capturePort),
@@ -59,7 +62,8 @@ describe('e2e: mirroring through Envoy 1.40', function () {
   before(async () => {
     primary = new HttpBackend('primary');
     sandbox = new RecordingHttpServer('sandbox');
-    await Promise.all([primary.start(), sandbox.start()]);
+    shadow = new RecordingHttpServer('shadow');
+    await Promise.all([primary.start(), sandbox.start(), shadow.start()]);
     port = await freePort();
     capturePort = await freePort();
     captureDir = await fs.mkdtemp(path.join(os.tmpdir(), 'prescient-capture-'));
@@ -73,7 +77,7 @@ describe('e2e: mirroring through Envoy 1.40', function () {
     client?.close();
     await envoy?.stop();
     await h?.stop();
-    await Promise.all([primary?.stop(), sandbox?.stop()]);
+    await Promise.all([primary?.stop(), sandbox?.stop(), shadow?.stop()]);
     if (captureDir) await fs.rm(captureDir, { recursive: true, force: true });
     if (figures.length) console.log(`      Envoy mirroring figures: ${figures.join('; ')}`);
   });
@@ -149,5 +153,23 @@ describe('e2e: mirroring through Envoy 1.40', function () {
     const share = (s1 - s0) / 2000;
     figures.push(`after edit sandbox ${(share * 100).toFixed(1)}%`);
     assert.ok(Math.abs(share - 0.6) <= 0.05, `sandbox got ${(share * 100).toFixed(1)}% after the edit`);
+  });
+
+  it('a ShadowNetwork with full fidelity gets every request, marked -shadow, and its answers are dropped', async () => {
+    shadow.status = 500;
+    await h.writeConfig(docs(60, 25, true));
+    await eventually(async () => {
+      const before = shadow.hits;
+      await spreadCalls(client, 20, 5);
+      await new Promise((r) => setTimeout(r, 100));
+      return shadow.hits - before === 20;
+    }, 5000, 0, 'the shadow cluster gets copies');
+    const before = shadow.hits;
+    const counts = await spreadCalls(client, 1000, 20);
+    assert.deepEqual(errorsIn(counts), [], 'a failing shadow never fails the client');
+    await eventually(() => shadow.hits - before === 1000, 3000, 50, 'every request copied to the shadow');
+    assert.deepEqual([...shadow.hosts.keys()], ['front-shadow']);
+    const status = await h.adminJson('/debug/mirrors');
+    assert.deepEqual(status.shadows.map((x: any) => [x.cluster, x.fidelity, x.percent]), [['primary-shadow', 'full', 100]]);
   });
 });

@@ -2,13 +2,15 @@
  * Mirror rules as a module of the root (DESIGN §6): on every accepted config it turns the
  * MirrorRule documents into the `mirrors` decision slice (mirror/mirror-rules.ts, pure) and
  * publishes it through its one publisher; the model resolves the mirrors onto route rules and
- * translate renders them for Envoy. Its status, /debug/mirrors and `prescient mirror list` show
+ * translate renders them for Envoy. ShadowNetwork documents add a shadow cluster `<service>-shadow`
+ * (clusters slice) and the mirror that feeds it (mirror/shadow-networks.ts). Its status, /debug/mirrors and `prescient mirror list` show
  * each rule with the clients carrying it and the load each target receives.
  */
 import type { MeshConfig } from '../../api/config.ts';
 import type { SlicePublisher } from '../../api/decisions.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import { mirrorPlan, type MirrorPlan } from '../../mirror/mirror-rules.ts';
+import { shadowPlan, type ShadowPlan } from '../../mirror/shadow-networks.ts';
 import type { Logger } from '../log.ts';
 import { mirrorCoverage, rulesNotApplied } from '../mirror/mirror-coverage.ts';
 import { createMirrorMetrics, type MirrorMetrics } from '../mirror/metrics.ts';
@@ -29,6 +31,7 @@ export class MirrorModule implements PrescientModule {
   readonly name = 'mirror';
   readonly metrics: MirrorMetrics;
   private plan: MirrorPlan = { decisions: [], targets: [], rules: [] };
+  private shadow: ShadowPlan = { clusters: [], mirrors: [], shadows: [] };
 
   constructor(private readonly deps: MirrorModuleDeps) {
     this.metrics = createMirrorMetrics(() => ({
@@ -39,12 +42,18 @@ export class MirrorModule implements PrescientModule {
 
   onConfig(config: MeshConfig): void {
     const plan = mirrorPlan(config);
-    const changed = JSON.stringify(plan.decisions) !== JSON.stringify(this.plan.decisions);
+    const shadow = shadowPlan(config);
+    const slice = { mirrors: [...plan.decisions, ...shadow.mirrors], clusters: shadow.clusters };
+    const changed = JSON.stringify(slice) !== JSON.stringify({ mirrors: [...this.plan.decisions, ...this.shadow.mirrors], clusters: this.shadow.clusters });
     this.plan = plan;
+    this.shadow = shadow;
     if (!changed) return;
-    if (plan.decisions.length) this.deps.publisher.publish({ mirrors: plan.decisions });
+    if (slice.mirrors.length || slice.clusters.length) this.deps.publisher.publish(slice);
     else this.deps.publisher.clear();
-    this.deps.logger.info({ rules: plan.rules.filter((r) => r.enabled).map((r) => r.name), targets: plan.targets.map((t) => `${t.target}=${t.totalPercent}%`) }, 'mirror rules applied');
+    this.deps.logger.info(
+      { rules: plan.rules.filter((r) => r.enabled).map((r) => r.name), targets: plan.targets.map((t) => `${t.target}=${t.totalPercent}%`), shadows: shadow.clusters.map((c) => c.name) },
+      'mirror rules and shadow networks applied',
+    );
   }
 
   start(): void {}
@@ -61,6 +70,7 @@ export class MirrorModule implements PrescientModule {
     return {
       rules: this.coverage(),
       targets: this.plan.targets,
+      shadows: this.shadow.shadows,
       conflicts: model.conflicts.filter((c) => c.owner === MIRROR_SLICE),
     };
   }

@@ -3,7 +3,7 @@
  * file name in ./schemas). Adding a kind is a schema file, its document type in api/config.ts and
  * one entry here — no switch elsewhere. Kinds without an entry get the common checks only.
  */
-import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDocument, ShadowNetworkDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
 import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
 import { mirrorRuleProblems } from '../../mirror/mirror-rules.ts';
 import { CONFIG_ERROR, type PathSegments } from './errors.ts';
@@ -57,6 +57,10 @@ const failoverPolicy: KindDefinition<FailoverPolicyDocument> = {
   serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
 };
 
+const shadowNetwork: KindDefinition<ShadowNetworkDocument> = {
+  serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
+};
+
 /** Entries are looked up by `doc.kind`, so each sees only documents of its own kind. */
 function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): [string, KindDefinition] {
   return [
@@ -76,6 +80,7 @@ export const KINDS: ReadonlyMap<string, KindDefinition> = new Map([
   entry('DnsZone', dnsZone),
   entry('MirrorRule', mirrorRule),
   entry('FailoverPolicy', failoverPolicy),
+  entry('ShadowNetwork', shadowNetwork),
 ]);
 
 export function valueFindings(doc: AnyDocument): Finding[] {

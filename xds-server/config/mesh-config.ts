@@ -5,6 +5,7 @@ import type {
   MeshConfig,
   MirrorRuleDocument,
   FailoverPolicyDocument,
+  ShadowNetworkDocument,
   RouteDocument,
   ScoringPolicyDocument,
   ServiceDocument,
@@ -40,6 +41,7 @@ export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
     dnsZones: byName<DnsZoneDocument>('DnsZone'),
     mirrorRules: byName<MirrorRuleDocument>('MirrorRule'),
     failoverPolicies: byName<FailoverPolicyDocument>('FailoverPolicy'),
+    shadowNetworks: byName<ShadowNetworkDocument>('ShadowNetwork'),
   });
 }
 

@@ -14,6 +14,7 @@ const inspectCommands = () => import('./inspect-commands.ts');
 const proxyConfigCommand = () => import('./proxy-config-command.ts');
 const mirrorCommand = () => import('./mirror-command.ts');
 const failoverCommand = () => import('./failover-command.ts');
+const shadowCommand = () => import('./shadow-command.ts');
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -135,6 +136,23 @@ inspectCommand('list', 'each MirrorRule, its targets, and how many Envoy and gRP
     process.exitCode = await (await mirrorCommand()).runMirrorList(opts);
   },
 );
+
+const shadow = program.command('shadow').description('shadow networks: scaled-down copies of a Service fed by mirrored traffic (ShadowNetwork documents)');
+shadow
+  .command('render')
+  .description("the shadow Deployment (replicas and requests/limits scaled, shadow labels) and an egress NetworkPolicy (shadows reach only shadows) from the primary's Deployment, as YAML on stdout")
+  .argument('<deployment>', "a YAML file holding the primary's Deployment")
+  .option('--factor <f>', 'fraction of replicas and resources, in (0, 1] (default 0.25)', (v: string) => {
+    const f = Number(v);
+    if (!(f > 0 && f <= 1)) throw new InvalidArgumentError('expected a number above 0 and at most 1');
+    return f;
+  })
+  .action(async (file: string, opts: { factor?: number }) => {
+    process.exitCode = await (await shadowCommand()).runShadowRender(file, opts);
+  });
+inspectCommand('status', 'each ShadowNetwork: its cluster, fidelity and endpoints', shadow).action(async (opts: InspectFlags) => {
+  process.exitCode = await (await shadowCommand()).runShadowStatus(opts);
+});
 
 const failover = program.command('failover').description('failover of Services to their standby endpoints (FailoverPolicy documents)');
 inspectCommand('status', 'per service: state, since when, switches, dwell and the last probe round', failover).action(async (opts: InspectFlags) => {
