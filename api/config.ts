@@ -10,7 +10,7 @@
 
 export const API_VERSION = 'prescient.dev/v1alpha1';
 
-export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule' | 'FailoverPolicy' | 'ShadowNetwork';
+export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'DnsZone' | 'MirrorRule' | 'FailoverPolicy' | 'ShadowNetwork' | 'ScalingPolicy';
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
@@ -304,9 +304,40 @@ export interface ShadowNetworkSpec {
 
 export type ShadowNetworkDocument = Document<'ShadowNetwork', ShadowNetworkSpec>;
 
+// ---------------------------------------------------------------- ScalingPolicy (owned by mirror/)
+
+/** Predictive scaling of a Service's workload (mirror/scaling-decider.ts, xds-server/app/scaling-module.ts). */
+export interface ScalingPolicySpec {
+  service: string;
+  /** cpu: mean utilisation 0..1; memory: mean `custom:memory`; network: summed `custom:network`; rps: summed; latency: mean ms. */
+  metric: 'cpu' | 'memory' | 'network' | 'rps' | 'latency';
+  scaleOutAbove: number;
+  /** Default half of scaleOutAbove. */
+  scaleInBelow?: number;
+  /** How long a threshold must hold. Default 1m. */
+  duration?: string;
+  /** Least time between actions. Default 5m. */
+  cooldown?: string;
+  /** Time a new replica needs to serve: scale-outs on forecast look this far ahead. Default 30s. */
+  startupTime?: string;
+  /** Evaluation period. Default 10s. */
+  interval?: string;
+  /** Default 1. */
+  minReplicas?: number;
+  maxReplicas: number;
+  /** Replicas added or removed per action. Default 1. */
+  step?: number;
+  /** `forecastOnly` reports what it would do and calls no actuator. Default act. */
+  mode?: 'act' | 'forecastOnly';
+  /** Default dry run (log, admin API, audit). */
+  actuator?: { type: 'dryRun' | 'webhook'; url?: string };
+}
+
+export type ScalingPolicyDocument = Document<'ScalingPolicy', ScalingPolicySpec>;
+
 // ---------------------------------------------------------------- the whole config
 
-export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument | FailoverPolicyDocument | ShadowNetworkDocument;
+export type AnyDocument = ServiceDocument | RouteDocument | WeightOverrideDocument | ScoringPolicyDocument | DnsZoneDocument | MirrorRuleDocument | FailoverPolicyDocument | ShadowNetworkDocument | ScalingPolicyDocument;
 
 /** The validated, defaulted configuration: immutable once built. Keys are `metadata.name`. */
 export interface MeshConfig {
@@ -322,6 +353,8 @@ export interface MeshConfig {
   readonly failoverPolicies?: ReadonlyMap<string, FailoverPolicyDocument>;
   /** Absent in configs built by hand: none. */
   readonly shadowNetworks?: ReadonlyMap<string, ShadowNetworkDocument>;
+  /** Absent in configs built by hand: none. */
+  readonly scalingPolicies?: ReadonlyMap<string, ScalingPolicyDocument>;
 }
 
 export function endpointKey(e: { address: string; port: number }): string {

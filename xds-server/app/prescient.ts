@@ -51,6 +51,7 @@ import type { PrescientModule } from './module.ts';
 import { CaptureModule, type CaptureOptions } from './capture-module.ts';
 import { MirrorModule } from './mirror-module.ts';
 import { FailoverModule } from './failover-module.ts';
+import { ScalingModule } from './scaling-module.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
@@ -120,6 +121,7 @@ export class Prescient {
   private mirror!: MirrorModule;
   private capture: CaptureModule | undefined;
   private failover!: FailoverModule;
+  private scaling!: ScalingModule;
   /** The audit trail of automated actions (and of operators' undos). */
   audit!: AuditLog;
   private xds!: XdsServer;
@@ -298,6 +300,8 @@ export class Prescient {
     const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
     this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica });
     this.modules.push(this.failover);
+    this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica });
+    this.modules.push(this.scaling);
     if (o.capture) {
       this.capture = new CaptureModule(o.capture, { clock: this.clock, logger: log });
       this.modules.push(this.capture);
@@ -334,6 +338,7 @@ export class Prescient {
     });
     this.admin.get('/debug/mirrors', () => this.mirror.status());
     mountFailoverAuditApi(this.admin, this.audit, this.failover);
+    this.admin.get('/debug/scaling', () => this.scaling.status());
     this.admin.get('/debug/capture', () => this.capture?.status() ?? { enabled: false });
     this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);

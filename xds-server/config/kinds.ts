@@ -3,7 +3,7 @@
  * file name in ./schemas). Adding a kind is a schema file, its document type in api/config.ts and
  * one entry here — no switch elsewhere. Kinds without an entry get the common checks only.
  */
-import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDocument, ShadowNetworkDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
+import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDocument, ScalingPolicyDocument, ShadowNetworkDocument, RouteDocument, ScoringPolicyDocument, ServiceDocument, WeightOverrideDocument } from '../../api/config.ts';
 import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
 import { mirrorRuleProblems } from '../../mirror/mirror-rules.ts';
 import { CONFIG_ERROR, type PathSegments } from './errors.ts';
@@ -61,6 +61,21 @@ const shadowNetwork: KindDefinition<ShadowNetworkDocument> = {
   serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
 };
 
+const scalingPolicy: KindDefinition<ScalingPolicyDocument> = {
+  valueFindings: (doc) => {
+    const s = doc.spec;
+    const out = [];
+    if (s.scaleInBelow !== undefined && s.scaleInBelow >= s.scaleOutAbove) {
+      out.push({ code: CONFIG_ERROR.value, segments: ['spec', 'scaleInBelow'], message: `(${s.scaleInBelow}) must be below scaleOutAbove (${s.scaleOutAbove}), or every action would be undone by the next` });
+    }
+    if (s.minReplicas !== undefined && s.minReplicas > s.maxReplicas) {
+      out.push({ code: CONFIG_ERROR.value, segments: ['spec', 'minReplicas'], message: `(${s.minReplicas}) must not exceed maxReplicas (${s.maxReplicas})` });
+    }
+    return out;
+  },
+  serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
+};
+
 /** Entries are looked up by `doc.kind`, so each sees only documents of its own kind. */
 function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): [string, KindDefinition] {
   return [
@@ -81,6 +96,7 @@ export const KINDS: ReadonlyMap<string, KindDefinition> = new Map([
   entry('MirrorRule', mirrorRule),
   entry('FailoverPolicy', failoverPolicy),
   entry('ShadowNetwork', shadowNetwork),
+  entry('ScalingPolicy', scalingPolicy),
 ]);
 
 export function valueFindings(doc: AnyDocument): Finding[] {

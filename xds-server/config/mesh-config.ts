@@ -6,6 +6,7 @@ import type {
   MirrorRuleDocument,
   FailoverPolicyDocument,
   ShadowNetworkDocument,
+  ScalingPolicyDocument,
   RouteDocument,
   ScoringPolicyDocument,
   ServiceDocument,
@@ -42,6 +43,7 @@ export function buildMeshConfig(documents: readonly AnyDocument[]): MeshConfig {
     mirrorRules: byName<MirrorRuleDocument>('MirrorRule'),
     failoverPolicies: byName<FailoverPolicyDocument>('FailoverPolicy'),
     shadowNetworks: byName<ShadowNetworkDocument>('ShadowNetwork'),
+    scalingPolicies: byName<ScalingPolicyDocument>('ScalingPolicy'),
   });
 }
 

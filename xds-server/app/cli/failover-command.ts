@@ -83,3 +83,23 @@ export function runAuditRevert(id: string, flags: InspectFlags): Promise<number>
     console.log(flags.json ? JSON.stringify({ entry }, null, 2) : `reverted ${id}: ${describe(entry)} (audit ${entry.id})`);
   });
 }
+
+interface ScalingStatus {
+  decisions: { at: number; service: string; policy: string; action: string; from: number; to: number; basis: string; reason: string; mode: string; actuator: string; applied: boolean; error?: string }[];
+}
+
+export function runScaleDecisions(flags: InspectFlags): Promise<number> {
+  return guarded(async () => {
+    const s = await getJson<ScalingStatus>(flags, 'debug/scaling');
+    if (flags.json) return console.log(JSON.stringify(s.decisions, null, 2));
+    const rows = s.decisions.map((d) => [
+      new Date(d.at).toISOString(),
+      d.service,
+      `${d.action} ${d.from} → ${d.to}`,
+      d.basis,
+      d.mode === 'forecastOnly' ? 'would (forecast only)' : d.applied ? `applied (${d.actuator})` : `failed (${d.actuator}): ${d.error ?? ''}`,
+      d.reason,
+    ]);
+    console.log(rows.length ? formatTable(['AT', 'SERVICE', 'DECISION', 'BASIS', 'OUTCOME', 'REASON'], rows) : 'no scaling decisions yet');
+  });
+}

@@ -166,6 +166,11 @@ for (const [name, hold] of [['hold', true], ['release', false]] as const) {
     });
 }
 
+const scale = program.command('scale').description('predictive scaling (ScalingPolicy documents)');
+inspectCommand('decisions', 'scaling decisions: when, what, on observed load or forecast, and whether the actuator applied them', scale).action(async (opts: InspectFlags) => {
+  process.exitCode = await (await failoverCommand()).runScaleDecisions(opts);
+});
+
 const audit = program.command('audit').description('the audit trail of automated actions (failover transitions, operator undos)');
 inspectCommand('list', 'audit entries, oldest first: who or what acted, on what evidence, before and after', audit)
   .option('--subject <name>', 'only entries about this subject (e.g. a Service)')
