@@ -140,10 +140,12 @@ describe('e2e: MirrorRule through a running Prescient', function () {
     assert.match(metrics, /^prescient_mirror_rules 1$/m);
   });
 
-  it('clears the slice when the rule goes, and the metric follows', async () => {
+  it('clears the slice when the rule goes, the metric follows, and both changes are in the audit trail', async () => {
     await h.writeConfig(docs(false));
     await eventually(async () => (await h.adminJson('/debug/mirrors')).rules.length === 0, 5000, 50, 'rule removed');
     assert.match((await h.admin('/metrics')).body, /^prescient_mirror_rules_not_applied 0$/m);
     assert.equal(h.prescient.currentDecisions().get('mirror'), undefined);
+    const audit = (await h.adminJson('/debug/audit?action=mirror.')).entries;
+    assert.deepEqual(audit.map((e: Obj) => [e.before.mirrors, e.after.mirrors]), [[[], ['greeter → sandbox 10%']], [['greeter → sandbox 10%'], []]], 'activation and removal are audited');
   });
 });

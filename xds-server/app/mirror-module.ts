@@ -11,6 +11,7 @@ import type { SlicePublisher } from '../../api/decisions.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import { mirrorPlan, type MirrorPlan } from '../../mirror/mirror-rules.ts';
 import { shadowPlan, type ShadowPlan } from '../../mirror/shadow-networks.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log.ts';
 import { mirrorCoverage, rulesNotApplied } from '../mirror/mirror-coverage.ts';
 import { createMirrorMetrics, type MirrorMetrics } from '../mirror/metrics.ts';
@@ -25,6 +26,9 @@ export interface MirrorModuleDeps {
   readonly model: () => MeshModel;
   readonly clients: () => ClientStatus[];
   readonly logger: Logger;
+  /** Where activations and changes of mirroring are recorded. */
+  readonly audit?: AuditLog;
+  readonly replica?: string;
 }
 
 export class MirrorModule implements PrescientModule {
@@ -45,9 +49,20 @@ export class MirrorModule implements PrescientModule {
     const shadow = shadowPlan(config);
     const slice = { mirrors: [...plan.decisions, ...shadow.mirrors], clusters: shadow.clusters };
     const changed = JSON.stringify(slice) !== JSON.stringify({ mirrors: [...this.plan.decisions, ...this.shadow.mirrors], clusters: this.shadow.clusters });
+    const before = { mirrors: [...this.plan.decisions, ...this.shadow.mirrors].map((m) => `${m.service} → ${m.target} ${m.percent}%`) };
     this.plan = plan;
     this.shadow = shadow;
     if (!changed) return;
+    this.deps.audit?.append({
+      actor: { module: 'mirror', ...(this.deps.replica !== undefined && { replica: this.deps.replica }) },
+      action: 'mirror.activation',
+      subject: 'mirror',
+      reason: 'MirrorRule or ShadowNetwork documents changed',
+      evidence: { rules: plan.rules.filter((r) => r.enabled).map((r) => r.name), shadows: shadow.clusters.map((c) => c.name), targets: plan.targets.map((t) => ({ target: t.target, totalPercent: t.totalPercent })) },
+      before,
+      after: { mirrors: slice.mirrors.map((m) => `${m.service} → ${m.target} ${m.percent}%`) },
+      revertible: false,
+    });
     if (slice.mirrors.length || slice.clusters.length) this.deps.publisher.publish(slice);
     else this.deps.publisher.clear();
     this.deps.logger.info(

@@ -53,6 +53,7 @@ import { MirrorModule } from './mirror-module.ts';
 import { FailoverModule } from './failover-module.ts';
 import { ScalingModule } from './scaling-module.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import { auditedWeightsPublisher } from '../audit/audited-publishers.ts';
 import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
@@ -84,6 +85,8 @@ export interface PrescientOptions {
   logger: Logger;
   /** Audit trail file (JSON lines, appended); in memory only when unset. */
   auditFile?: string;
+  /** Audit a scorer publish that moves an endpoint's share by at least this many points; default 20. */
+  auditWeightShiftPoints?: number;
   /** This replica's name in the audit trail; default the scorer's replica id or a random one. */
   replicaId?: string;
   /** The capture sink (a mirror target recording requests); off when unset. */
@@ -275,8 +278,12 @@ export class Prescient {
     const o = this.options;
     const log = o.logger;
     this.election = this.startElection();
+    this.audit = new AuditLog({ file: o.auditFile, clock: this.clock });
+    await this.audit.open();
+    const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
     if (o.scorer !== false) {
-      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: this.board.publisher('scorer'), clock: this.clock, logger: log, metrics: this.scorerMetrics });
+      const scorerPublisher = auditedWeightsPublisher(this.board.publisher('scorer'), this.audit, { minShiftPoints: o.auditWeightShiftPoints ?? 20, replica });
+      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics });
       this.modules.push(this.scorer);
     }
     this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));
@@ -293,11 +300,8 @@ export class Prescient {
     });
     this.modules.push(this.dns);
     this.sinks.push(this.dns);
-    this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }) });
+    this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }), audit: this.audit, replica });
     this.modules.push(this.mirror);
-    this.audit = new AuditLog({ file: o.auditFile, clock: this.clock });
-    await this.audit.open();
-    const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
     this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica });
     this.modules.push(this.failover);
     this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica });
