@@ -96,7 +96,10 @@ export class LeaseKeeper {
 
   private lose(reason: string): void {
     if (!this.lease) return;
-    this.o.logger.warn({ token: this.lease.token, reason }, `${this.o.name ?? 'scoring'} lease lost: following`);
+    const name = this.o.name ?? 'scoring';
+    // Handing the lease over on a clean stop is routine; losing it otherwise deserves a warning.
+    if (reason === 'released') this.o.logger.info({ token: this.lease.token }, `${name} lease released`);
+    else this.o.logger.warn({ token: this.lease.token, reason }, `${name} lease lost: following`);
     this.lease = undefined;
     this.o.metrics?.scorerMetrics.leader.set(0);
     this.o.onChange(false);
