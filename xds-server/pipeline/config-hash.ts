@@ -5,14 +5,17 @@
  * first request per accepted config and remembered, so reloads pay nothing for it.
  */
 import { createHash } from 'node:crypto';
-import type { MeshConfig } from '../../api/config.ts';
+import type { AnyDocument, MeshConfig } from '../../api/config.ts';
 
 const memo = new WeakMap<MeshConfig, string>();
 
 export function configHash(config: MeshConfig): string {
   const known = memo.get(config);
   if (known) return known;
-  const docs = [...config.services.values(), ...config.routes.values(), ...config.weightOverrides, ...config.scoringPolicies.values()]
+  // Every kind's documents, whatever field of MeshConfig holds them (maps by name or lists).
+  const docs = Object.values(config)
+    .flatMap((v: unknown) => (v instanceof Map ? [...v.values()] : Array.isArray(v) ? v : []))
+    .filter((d): d is AnyDocument => typeof d === 'object' && d !== null && 'kind' in d && 'spec' in d)
     .map((d) => ({ kind: d.kind, name: d.metadata.name, spec: d.spec }))
     .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind < b.kind ? -1 : 1));
   const hash = createHash('sha256');
