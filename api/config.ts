@@ -271,6 +271,11 @@ export interface FailoverPolicySpec {
   minHealthyPercent?: number;
   /** The primary's latency SLO: slower probes count as bad. */
   maxLatencyMs?: number;
+  /**
+   * With the scorer on: a primary endpoint whose recent error rate (from LRS, the ingest API or
+   * Prometheus, at most 5 s old) is above this counts as unhealthy even if it accepts connections.
+   */
+  maxErrorRate?: number;
   /** Least time on the standby before failing back. Default 30s. */
   dwell?: string;
   /** The primary must be good without a break this long before failback. Default 10s. */

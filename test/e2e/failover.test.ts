@@ -11,6 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -65,6 +67,10 @@ describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)'
   let load: RecordedLoad;
   let port: number;
   const closers: { close(): void }[] = [];
+  /** The remediation webhook: a real HTTP server collecting what Prescient POSTs. */
+  let hook: http.Server;
+  let hookUrl: string;
+  const hooked: Obj[] = [];
   const figures: string[] = [];
 
   const docs = (verifyWindow = `${VERIFY_MS}ms`): DocSpec[] => [
@@ -73,7 +79,7 @@ describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)'
       name: 'greeter',
       spec: { protocol: 'grpc', endpoints: [{ address: '127.0.0.1', port: primary.port }, { address: '127.0.0.1', port: standby.port, priority: 1 }] },
     },
-    { kind: 'FailoverPolicy', name: 'greeter', spec: { service: 'greeter', probeInterval: '250ms', dwell: `${DWELL_MS}ms`, verifyWindow, healthyProbes: 5 } },
+    { kind: 'FailoverPolicy', name: 'greeter', spec: { service: 'greeter', probeInterval: '250ms', dwell: `${DWELL_MS}ms`, verifyWindow, healthyProbes: 5, webhook: hookUrl } },
     { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port }, rules: [{ backends: [{ service: 'greeter' }] }] } },
   ];
   const transitions = async () => (await h.adminJson('/debug/audit?action=failover.transition')).entries as Obj[];
@@ -83,6 +89,16 @@ describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)'
     // grpc-go's xDS client (test/interop): the first build takes minutes, later ones nothing.
     this.timeout(600_000);
     await run('bash', [path.join(REPO_ROOT, 'scripts/build-interop.sh')], { timeout: 590_000 });
+    hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hooked.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/remediate`;
     primary = new BackendProcess('primary');
     await primary.start();
     [standby] = (await startBackends(['standby'])) as [BackendServer];
@@ -103,6 +119,7 @@ describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)'
     await h?.stop();
     await primary?.kill();
     await standby?.stop();
+    hook?.close();
     if (figures.length) console.log(`      failover figures: ${figures.join('; ')}`);
   });
 
@@ -141,6 +158,8 @@ describe('e2e: failover with real clients (grpc-js-xds, grpc-go and Envoy 1.40)'
     assert.equal(t[0]!.evidence.healthy, '0/1');
     assert.match(JSON.stringify(t[0]!.evidence.endpoints), /ECONNREFUSED/);
     assert.equal(t[0]!.actor.module, 'failover');
+    await eventually(() => hooked.length >= 2, 2000, 20, 'the remediation webhook hears the transitions');
+    assert.deepEqual(hooked.slice(0, 2).map((e) => [e.action, e.subject, e.after.state, e.id]), [['failover.transition', 'greeter', 'failing-over', t[0]!.id], ['failover.transition', 'greeter', 'on-shadow', t[1]!.id]]);
   });
 
   it('restarted primary: traffic returns only after the dwell and the verification window', async () => {

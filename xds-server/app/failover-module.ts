@@ -15,6 +15,7 @@ import { CodedError } from '../../api/coded-error.ts';
 import type { EndpointDecision, SlicePublisher } from '../../api/decisions.ts';
 import { parseDurationMs } from '../../api/duration.ts';
 import type { Leadership } from '../../api/leadership.ts';
+import type { FeatureStore } from '../../api/telemetry.ts';
 import {
   DEFAULT_FAILOVER_SETTINGS,
   force,
@@ -40,6 +41,7 @@ interface Armed {
   readonly probeIntervalMs: number;
   readonly probeTimeoutMs: number;
   readonly webhook?: string;
+  readonly maxErrorRate?: number;
   readonly primaries: { address: string; port: number }[];
   /** Priority the primaries get while failed over: one below the lowest standby. */
   readonly demotedPriority: number;
@@ -55,7 +57,12 @@ export interface FailoverModuleDeps {
   readonly leadership: Leadership;
   readonly audit: AuditLog;
   readonly replica: string;
+  /** The scorer's feature store, for error-rate health (FailoverPolicy maxErrorRate); optional. */
+  readonly features?: FeatureStore;
 }
+
+/** Telemetry older than this is not evidence of the endpoint's health now. */
+const TELEMETRY_FRESH_MS = 5000;
 
 export class FailoverError extends CodedError<'PRESCIENT_FAILOVER_UNKNOWN_SERVICE'> {}
 
@@ -125,6 +132,7 @@ export class FailoverModule implements PrescientModule {
       probeIntervalMs: doc.spec.probeInterval ? parseDurationMs(doc.spec.probeInterval) : 250,
       probeTimeoutMs: doc.spec.probeTimeout ? parseDurationMs(doc.spec.probeTimeout) : 1000,
       ...(doc.spec.webhook !== undefined && { webhook: doc.spec.webhook }),
+      ...(doc.spec.maxErrorRate !== undefined && { maxErrorRate: doc.spec.maxErrorRate }),
       primaries: primaries.map((e) => ({ address: e.address, port: e.port })),
       demotedPriority: Math.max(...standby.map((e) => e.priority ?? 0)) + 1,
       machine: initialState(this.deps.clock.now(), settingsOf(doc)),
@@ -159,11 +167,18 @@ export class FailoverModule implements PrescientModule {
   }
 
   private async observe(a: Armed): Promise<void> {
-    const results = await Promise.all(a.primaries.map((e) => tcpProbe(e.address, e.port, a.probeTimeoutMs)));
+    const probes = await Promise.all(a.primaries.map((e) => tcpProbe(e.address, e.port, a.probeTimeoutMs)));
     if (this.armed.get(a.service) !== a) return;
+    const now = this.deps.clock.now();
+    // An endpoint that accepts connections but fails requests is not healthy either.
+    const results = probes.map((r, i) => {
+      if (!r.ok || a.maxErrorRate === undefined || !this.deps.features) return r;
+      const er = this.deps.features.latest(a.service, endpointKey(a.primaries[i]!), 'error_rate');
+      return er && now - er.at <= TELEMETRY_FRESH_MS && er.value > a.maxErrorRate ? { ok: false, ms: r.ms, outcome: `error_rate ${Math.round(er.value * 1000) / 1000}` } : r;
+    });
     const healthy = results.filter((r) => r.ok);
     const o: Observation = {
-      at: this.deps.clock.now(),
+      at: now,
       healthy: healthy.length,
       total: results.length,
       ...(healthy.length && { latencyMs: Math.max(...healthy.map((r) => r.ms)) }),

@@ -302,7 +302,7 @@ export class Prescient {
     this.sinks.push(this.dns);
     this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }), audit: this.audit, replica });
     this.modules.push(this.mirror);
-    this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica });
+    this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica, ...(this.scorer && { features: this.scorer.features }) });
     this.modules.push(this.failover);
     this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica });
     this.modules.push(this.scaling);
