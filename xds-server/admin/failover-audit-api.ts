@@ -17,11 +17,11 @@ export interface FailoverControl {
 
 export function mountFailoverAuditApi(admin: AdminServer, audit: AuditLog, failover: FailoverControl): void {
   admin.get('/debug/failover', () => failover.status());
-  admin.mount((req, res, url) => {
+  admin.mount(async (req, res, url) => {
     if (url.pathname === '/debug/audit' && (req.method === 'GET' || req.method === 'HEAD')) {
       const limit = url.searchParams.get('limit');
       sendJson(res, 200, {
-        entries: audit.list({
+        entries: await audit.query({
           subject: url.searchParams.get('subject') ?? undefined,
           action: url.searchParams.get('action') ?? undefined,
           limit: limit === null ? undefined : Math.max(1, Number(limit) || 100),

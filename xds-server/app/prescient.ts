@@ -278,9 +278,14 @@ export class Prescient {
     const o = this.options;
     const log = o.logger;
     this.election = this.startElection();
-    this.audit = new AuditLog({ file: o.auditFile, clock: this.clock });
-    await this.audit.open();
     const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
+    // With Redis, one audit stream for every replica; ids carry the replica's prefix.
+    this.audit = new AuditLog({
+      file: o.auditFile,
+      clock: this.clock,
+      ...(this.leaseRedis && { redis: { client: this.leaseRedis }, idPrefix: `${replica.slice(0, 8)}-` }),
+    });
+    await this.audit.open();
     if (o.scorer !== false) {
       const scorerPublisher = auditedWeightsPublisher(this.board.publisher('scorer'), this.audit, { minShiftPoints: o.auditWeightShiftPoints ?? 20, replica });
       this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics });
