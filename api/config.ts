@@ -218,6 +218,8 @@ export interface MirrorTargetSpec {
 export interface MirrorRuleSpec {
   /** The Service whose traffic is copied: every route rule that sends traffic to it mirrors. */
   service: string;
+  /** Only this Route's rules (that send traffic to `service`) mirror; default every Route's. */
+  route?: string;
   targets: MirrorTargetSpec[];
   /** `false` keeps the rule in config without rendering it. Default true. */
   enabled?: boolean;

@@ -79,6 +79,8 @@ export interface MirrorDecision {
   readonly runtimeKey?: string;
   readonly traceSampled?: boolean;
   readonly expiresAt?: number;
+  /** Only the rules of this Route document mirror; absent = every rule that routes to `service`. */
+  readonly route?: string;
 }
 
 /** Everything one producer decided. Every part is optional; absent = no opinion. */

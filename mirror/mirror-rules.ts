@@ -91,7 +91,7 @@ export interface MirrorPlan {
   readonly decisions: MirrorDecision[];
   readonly targets: MirrorTargetLoad[];
   /** Enabled rules, by name, with the targets each renders. */
-  readonly rules: { name: string; service: string; targets: { service: string; percent: number; runtimeKey?: string }[]; enabled: boolean }[];
+  readonly rules: { name: string; service: string; route?: string; targets: { service: string; percent: number; runtimeKey?: string }[]; enabled: boolean }[];
 }
 
 /** The mirror decisions a config asks for, and the load each target gets. */
@@ -104,6 +104,7 @@ export function mirrorPlan(config: MeshConfig): MirrorPlan {
     for (const t of r.spec.targets) {
       decisions.push({
         service: r.spec.service,
+        ...(r.spec.route !== undefined && { route: r.spec.route }),
         target: t.service,
         percent: t.percent,
         ...(t.runtimeKey !== undefined && { runtimeKey: t.runtimeKey }),
@@ -122,6 +123,7 @@ export function mirrorPlan(config: MeshConfig): MirrorPlan {
     rules: rules.map((r) => ({
       name: r.metadata.name,
       service: r.spec.service,
+      ...(r.spec.route !== undefined && { route: r.spec.route }),
       enabled: r.spec.enabled !== false,
       targets: r.spec.targets.map((t) => ({ service: t.service, percent: t.percent, ...(t.runtimeKey !== undefined && { runtimeKey: t.runtimeKey }) })),
     })),

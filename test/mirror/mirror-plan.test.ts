@@ -73,6 +73,17 @@ describe('mirror plan and rendering', () => {
     }
   });
 
+  it('with route set, mirrors only that Route\'s rules', () => {
+    const back = routeDoc('back', { hosts: ['back'], listener: { port: 10001 }, rules: [{ backends: [{ service: 'greeter' }] }] });
+    const config = load(...base, back, mirrorDoc('g', 'greeter', [{ service: 'sandbox', percent: 5 }], { route: 'back' }));
+    const decisions = mirrorPlan(config).decisions;
+    assert.deepEqual(decisions, [{ service: 'greeter', route: 'back', target: 'sandbox', percent: 5 }]);
+    const envoy = translate(buildMeshModel(config, new Map([['mirror', { mirrors: decisions }]]), 0), { group: 'e', flavor: 'envoy', labels: {} });
+    const policies = (name: string) => (envoy.get(TYPE_URL.route)!.get(name)!.message as Obj).virtual_hosts[0].routes[0].route.request_mirror_policies;
+    assert.equal(policies('route/front'), undefined, 'front routes to greeter too, but is not selected');
+    assert.deepEqual(policies('route/back'), [{ cluster: 'sandbox', runtime_fraction: { default_value: { numerator: 50_000, denominator: 'MILLION' } } }]);
+  });
+
   it('finds cycles deterministically and ignores disabled rules', () => {
     const config = load(...base, mirrorDoc('a', 'greeter', [{ service: 'sandbox', percent: 1 }]), mirrorDoc('b', 'sandbox', [{ service: 'greeter', percent: 1 }], { enabled: false }));
     assert.deepEqual(mirrorCycles([...config.mirrorRules!.values()]), []);

@@ -44,6 +44,12 @@ const CASES: Case[] = [
     docs: [mirrorDoc('ab', 'a', [{ service: 'b', percent: 5 }]), mirrorDoc('bc', 'b', [{ service: 'c', percent: 5 }]), mirrorDoc('ca', 'c', [{ service: 'b', percent: 1 }, { service: 'a', percent: 5 }])],
     code: CONFIG_ERROR.mirrorCycle, path: 'spec.targets[1].service', rule: 2,
   },
+  { name: 'route that does not exist', docs: [mirrorDoc('m', 'a', [{ service: 'b', percent: 5 }], { route: 'nope' })], code: CONFIG_ERROR.reference, path: 'spec.route' },
+  {
+    name: 'route that sends no traffic to the service',
+    docs: [{ apiVersion: 'prescient.dev/v1alpha1', kind: 'Route', metadata: { name: 'r' }, spec: { hosts: ['r'], rules: [{ backends: [{ service: 'c' }] }] } }, mirrorDoc('m', 'a', [{ service: 'b', percent: 5 }], { route: 'r' })],
+    code: CONFIG_ERROR.reference, path: 'spec.route', rule: 1,
+  },
   { name: 'two rules with one name', docs: [mirrorDoc('m', 'a', [{ service: 'b', percent: 5 }]), mirrorDoc('m', 'a', [{ service: 'c', percent: 5 }])], code: CONFIG_ERROR.duplicate, path: 'metadata.name', rule: 1 },
 ];
 

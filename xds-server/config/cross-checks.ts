@@ -127,11 +127,28 @@ function mirrorCycleErrors(checked: readonly CheckedDocument[]): ConfigError[] {
   });
 }
 
+/** A MirrorRule's `route` must name a Route with a rule that sends traffic to the mirrored service. */
+function mirrorRouteErrors(checked: readonly CheckedDocument[], someUnreadable: boolean): ConfigError[] {
+  const routes = new Map(checked.filter((c): c is CheckedDocument & { document: RouteDocument } => c.document?.kind === 'Route').map((c) => [c.document.metadata.name, c.document]));
+  const out: ConfigError[] = [];
+  for (const c of checked) {
+    if (c.document?.kind !== 'MirrorRule' || c.document.spec.route === undefined || someUnreadable) continue;
+    const { route, service } = c.document.spec;
+    const doc = routes.get(route);
+    if (!doc) {
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'route'], `names Route "${route}", which is not defined; add it, fix the name or omit route to mirror every Route's traffic to "${service}"`, labelOf(c)));
+    } else if (!doc.spec.rules.some((r) => r.backends.some((b) => b.service === service))) {
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'route'], `Route "${route}" sends no traffic to "${service}", so nothing would be mirrored`, labelOf(c)));
+    }
+  }
+  return out;
+}
+
 /**
  * `someUnreadable`: a document or file could not be read at all (YAML syntax, I/O), so its kind and
  * name are unknown; "not defined" would then be a false error cascading from that one, and is not
  * reported until the files read (the syntax error itself is).
  */
 export function crossDocumentErrors(checked: readonly CheckedDocument[], someUnreadable = false): ConfigError[] {
-  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked), ...mirrorCycleErrors(checked)];
+  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked), ...mirrorCycleErrors(checked), ...mirrorRouteErrors(checked, someUnreadable)];
 }

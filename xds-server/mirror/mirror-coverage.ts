@@ -20,9 +20,12 @@ export interface RuleCoverage {
   readonly grpcClients: number;
 }
 
-/** Route configuration names whose rules send traffic to `service`. */
-function routeConfigsOf(model: MeshModel, service: string): string[] {
-  return model.routeTables.filter((t) => t.rules.some((r) => r.rule.backends.some((b) => b.service === service))).map((t) => t.name);
+/** Route configuration names whose rules send traffic to `service` (only `route`'s, when set). */
+function routeConfigsOf(model: MeshModel, service: string, route?: string): string[] {
+  return model.routeTables
+    .filter((t) => route === undefined || (!t.implicit && t.document.metadata.name === route))
+    .filter((t) => t.rules.some((r) => r.rule.backends.some((b) => b.service === service)))
+    .map((t) => t.name);
 }
 
 function subscribedRoutes(c: ClientStatus): { wildcard: boolean; names: ReadonlySet<string> } {
@@ -33,7 +36,7 @@ function subscribedRoutes(c: ClientStatus): { wildcard: boolean; names: Readonly
 export function mirrorCoverage(plan: MirrorPlan, model: MeshModel, clients: readonly ClientStatus[]): RuleCoverage[] {
   const subscriptions = clients.map((c) => ({ flavor: c.flavor, ...subscribedRoutes(c) }));
   return plan.rules.map((r) => {
-    const routeConfigs = routeConfigsOf(model, r.service);
+    const routeConfigs = routeConfigsOf(model, r.service, r.route);
     const carrying = subscriptions.filter((s) => s.wildcard || routeConfigs.some((n) => s.names.has(n)));
     return {
       rule: r.name,

@@ -17,11 +17,12 @@ export interface OwnedMirror extends MirrorDecision {
   readonly owner: string;
 }
 
-function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[]): ModelRouteRule[] {
+/** `route`: the Route document the rules belong to (none for a Service's implicit table). */
+function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[], route?: string): ModelRouteRule[] {
   return rules.map((rule) => {
     const routed = new Set(rule.backends.map((b) => b.service));
     const resolved: ModelMirror[] = mirrors
-      .filter((m) => routed.has(m.service))
+      .filter((m) => routed.has(m.service) && (m.route === undefined || m.route === route))
       .map((m) => ({
         cluster: m.target,
         percent: m.percent,
@@ -39,7 +40,7 @@ function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[]): ModelRo
     name: routeConfigName(doc.metadata.name),
     implicit: false,
     domains: doc.spec.hosts,
-    rules: withMirrors(doc.spec.rules, mirrors),
+    rules: withMirrors(doc.spec.rules, mirrors, doc.metadata.name),
     document: doc,
     rulePath: (i, sub) => (sub ? `spec.rules[${i}].${sub}` : `spec.rules[${i}]`),
     domainPath: (i) => `spec.hosts[${i}]`,
