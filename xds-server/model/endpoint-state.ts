@@ -12,15 +12,18 @@ export function activeOverrides(config: MeshConfig, service: string, now: number
   return config.weightOverrides.filter((o) => o.spec.service === service && (!o.spec.expiresAt || Date.parse(o.spec.expiresAt) > now));
 }
 
-function applyOverride(weight: number, o: WeightOverrideDocument): { weight: number; draining: boolean } {
+/** One override applied: drain marks (and keeps the weight), pin replaces, floor/ceiling clamp. */
+function applyOverride(weight: number, draining: boolean, o: WeightOverrideDocument): { weight: number; draining: boolean } {
   const s = o.spec;
   if (s.drain) return { weight, draining: true };
-  if (s.pin !== undefined) return { weight: s.pin, draining: false };
+  if (s.pin !== undefined) return { weight: s.pin, draining };
   let w = weight;
   if (s.floor !== undefined) w = Math.max(w, s.floor);
   if (s.ceiling !== undefined) w = Math.min(w, s.ceiling);
-  return { weight: w, draining: false };
+  return { weight: w, draining };
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Unhealthy beats draining beats serving: the most cautious word wins. */
 const HEALTH_RANK: Record<EndpointHealth, number> = { serving: 0, draining: 1, unhealthy: 2 };
@@ -49,31 +52,26 @@ export function serviceEndpoints(
     const key = endpointKey(e);
     const scorerWeight = scored?.weights.get(key);
     const staticWeight = e.weight ?? 1;
-    let state = { weight: scorerWeight ?? staticWeight, draining: false };
-    for (const o of [...serviceWide, ...overrides.filter((o) => o.spec.endpoint === key)]) {
-      const next = applyOverride(state.weight, o);
-      state = { weight: next.weight, draining: state.draining || next.draining };
+    let weight = scorerWeight ?? staticWeight;
+    let draining = false;
+    // Most pushes carry no override and no decision for an endpoint: skip the rule walk then.
+    if (overrides.length > 0) {
+      for (const o of serviceWide) ({ weight, draining } = applyOverride(weight, draining, o));
+      for (const o of overrides) if (o.spec.endpoint === key) ({ weight, draining } = applyOverride(weight, draining, o));
     }
     let priority = e.priority ?? 0;
-    let health: EndpointHealth = state.draining ? 'draining' : 'serving';
+    let health: EndpointHealth = draining ? 'draining' : 'serving';
     for (const d of decided) {
       if (d.endpoint !== key) continue;
       if (d.priority !== undefined) priority = d.priority;
       if (d.health !== undefined) health = worseHealth(health, d.health);
     }
-    return {
-      key,
-      address: e.address,
-      port: e.port,
-      ...(e.hostname !== undefined && { hostname: e.hostname }),
-      ...(e.locality !== undefined && { locality: e.locality }),
-      ...(e.metadata !== undefined && { metadata: e.metadata }),
-      staticWeight,
-      ...(scorerWeight !== undefined && { scorerWeight }),
-      weight: clampWeight(state.weight),
-      priority,
-      health,
-      index,
-    };
+    // Plain assignments, not spreads: this runs for every endpoint on every push.
+    const out: Mutable<ModelEndpoint> = { key, address: e.address, port: e.port, staticWeight, weight: clampWeight(weight), priority, health, index };
+    if (e.hostname !== undefined) out.hostname = e.hostname;
+    if (e.locality !== undefined) out.locality = e.locality;
+    if (e.metadata !== undefined) out.metadata = e.metadata;
+    if (scorerWeight !== undefined) out.scorerWeight = scorerWeight;
+    return out;
   });
 }
