@@ -15,6 +15,22 @@ export class AdminApiError extends Error {
   }
 }
 
+/**
+ * Runs a CLI command against the admin API: its exit code (0 when it returns none), or 1 with
+ * `error: …` on stderr when the API cannot be reached or refuses; other errors are bugs and throw.
+ */
+export async function guarded(run: () => Promise<number | void>): Promise<number> {
+  try {
+    return (await run()) ?? 0;
+  } catch (err) {
+    if (err instanceof AdminApiError) {
+      console.error(`error: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
 export function getJson<T>(target: AdminTarget, path: string): Promise<T> {
   return requestJson<T>(target, path, 'GET');
 }

@@ -3,7 +3,7 @@
  * the zone and the last error, read from a running Prescient's `/debug/dns`.
  */
 import type { DnsZoneStatus } from '../../dns/dns-sink.ts';
-import { AdminApiError, formatTable, getJson } from './admin-client.ts';
+import { formatTable, getJson, guarded } from './admin-client.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 
 function when(ms: number | undefined): string {
@@ -29,15 +29,9 @@ export function formatDnsStatus(zones: readonly DnsZoneStatus[]): string {
 }
 
 export async function runDnsStatus(flags: InspectFlags): Promise<number> {
-  try {
+  return guarded(async () => {
     const { zones } = await getJson<{ zones: DnsZoneStatus[] }>(flags, 'debug/dns');
     console.log(flags.json ? JSON.stringify(zones, null, 2) : formatDnsStatus(zones));
     return zones.some((z) => z.configError || (z.lastError && (z.lastUpdateAt ?? 0) < z.lastError.at)) ? 2 : 0;
-  } catch (err) {
-    if (err instanceof AdminApiError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }

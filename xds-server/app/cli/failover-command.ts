@@ -3,21 +3,8 @@
  * per service and the audit trail of automated actions, from a running Prescient's admin API.
  */
 import type { AuditEntry } from '../../audit/audit-log.ts';
-import { AdminApiError, formatTable, getJson, postJson } from './admin-client.ts';
+import { formatTable, getJson, guarded, postJson } from './admin-client.ts';
 import type { InspectFlags } from './inspect-commands.ts';
-
-async function guarded(run: () => Promise<void>): Promise<number> {
-  try {
-    await run();
-    return 0;
-  } catch (err) {
-    if (err instanceof AdminApiError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
-}
 
 interface FailoverStatus {
   leader: boolean;

@@ -5,7 +5,7 @@
  */
 import type { ClientStatus, TypeStatus } from '../../transport/client-status.ts';
 import type { ServiceWeightReport } from '../../pipeline/weights-report.ts';
-import { AdminApiError, formatTable, getJson, type AdminTarget } from './admin-client.ts';
+import { AdminApiError, formatTable, getJson, guarded, type AdminTarget } from './admin-client.ts';
 
 export interface InspectFlags extends AdminTarget {
   json?: boolean;
@@ -20,19 +20,6 @@ function syncState(t: TypeStatus | undefined): string {
   if (t.lastNack && t.lastNack.version === t.lastSent?.version) return 'NACKED';
   if (t.lastSent && t.ackedVersion === t.lastSent.version) return 'SYNCED';
   return t.lastSent ? 'STALE' : 'REQUESTED';
-}
-
-async function guarded(run: () => Promise<void>): Promise<number> {
-  try {
-    await run();
-    return 0;
-  } catch (err) {
-    if (err instanceof AdminApiError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
 }
 
 /** The version a type last ACKed (or was last sent, before any ACK), shortened like a git hash. */

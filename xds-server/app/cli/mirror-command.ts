@@ -5,7 +5,7 @@
  */
 import type { RuleCoverage } from '../../mirror/mirror-coverage.ts';
 import type { MirrorTargetLoad } from '../../../mirror/mirror-rules.ts';
-import { AdminApiError, formatTable, getJson } from './admin-client.ts';
+import { formatTable, getJson, guarded } from './admin-client.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 
 export interface MirrorStatus {
@@ -34,15 +34,9 @@ export function formatMirrorList(s: MirrorStatus): string {
 }
 
 export async function runMirrorList(flags: InspectFlags): Promise<number> {
-  try {
+  return guarded(async () => {
     const status = await getJson<MirrorStatus>(flags, 'debug/mirrors');
     console.log(flags.json ? JSON.stringify(status, null, 2) : formatMirrorList(status));
     return 0;
-  } catch (err) {
-    if (err instanceof AdminApiError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }

@@ -9,7 +9,7 @@ import { CodedError } from '../../../api/coded-error.ts';
 import type { ShadowStatus } from '../../../mirror/shadow-networks.ts';
 import { DEFAULT_REPLICA_FACTOR } from '../../../mirror/shadow-networks.ts';
 import { renderShadow } from '../../../mirror/shadow-render.ts';
-import { AdminApiError, formatTable, getJson } from './admin-client.ts';
+import { formatTable, getJson, guarded } from './admin-client.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 
 export async function runShadowRender(file: string, flags: { factor?: number }): Promise<number> {
@@ -33,7 +33,7 @@ export async function runShadowRender(file: string, flags: { factor?: number }):
 }
 
 export async function runShadowStatus(flags: InspectFlags): Promise<number> {
-  try {
+  return guarded(async () => {
     const { shadows } = await getJson<{ shadows: ShadowStatus[] }>(flags, 'debug/mirrors');
     if (flags.json) console.log(JSON.stringify(shadows, null, 2));
     else if (!shadows.length) console.log('no ShadowNetwork is configured');
@@ -43,11 +43,5 @@ export async function runShadowStatus(flags: InspectFlags): Promise<number> {
       ])));
     }
     return 0;
-  } catch (err) {
-    if (err instanceof AdminApiError) {
-      console.error(`error: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  });
 }
