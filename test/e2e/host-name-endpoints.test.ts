@@ -21,6 +21,16 @@ import { eventually } from '../support/eventually.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { EchoClient } from '../support/xds-channel.ts';
 
+
+/** Backends 'a' and 'b' on one port of 127.0.0.1 and 127.0.0.2: the two addresses the test name resolves to. */
+async function backendsOnTwoAddresses(): Promise<BackendServer[]> {
+  const a = new BackendServer('a');
+  const port = await a.start(0, '127.0.0.1');
+  const b = new BackendServer('b');
+  await b.start(port, '127.0.0.2');
+  return [a, b];
+}
+
 describe('e2e: host-name endpoints for proxyless gRPC', function () {
   this.timeout(60_000);
   let bind: BindServer;
@@ -35,11 +45,8 @@ describe('e2e: host-name endpoints for proxyless gRPC', function () {
 
   before(async () => {
     bind = await BindServer.start();
-    const a = new BackendServer('a');
-    const port = await a.start(0, '127.0.0.1');
-    const b = new BackendServer('b');
-    await b.start(port, '127.0.0.2');
-    servers = [a, b];
+    servers = await backendsOnTwoAddresses();
+    const port = servers[0]!.port;
     await update(['127.0.0.1', '127.0.0.2'].map((address) => ({ kind: 'add', name: 'backend.mesh.test', ttl: 1, record: { type: 'A', address } })));
     h = await PrescientHarness.start(
       [{ kind: 'Service', name: 'api', spec: { protocol: 'grpc', endpoints: [{ address: 'backend.mesh.test', port }] } }],
@@ -97,11 +104,8 @@ describe('e2e: host-name endpoints for a real Envoy (STRICT_DNS)', function () {
 
   before(async () => {
     bind = await BindServer.start();
-    const a = new BackendServer('a');
-    const port = await a.start(0, '127.0.0.1');
-    const b = new BackendServer('b');
-    await b.start(port, '127.0.0.2');
-    servers = [a, b];
+    servers = await backendsOnTwoAddresses();
+    const port = servers[0]!.port;
     const dns = new DnsClient({ server: { address: '127.0.0.1', port: bind.port }, key: await loadTsigKey({ file: bind.keyFile }) });
     const operations: UpdateOperation[] = ['127.0.0.1', '127.0.0.2'].map((address) => ({ kind: 'add', name: 'backend.mesh.test', ttl: 1, record: { type: 'A', address } }));
     assert.deepEqual(await sendUpdate(dns, { zone: bind.zone, prerequisites: [], operations }), { kind: 'applied' });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
+import { stopChild } from './stop-child.ts';
 
 const run = promisify(execFile);
 const NAMED = process.env.NAMED_BIN ?? '/usr/sbin/named';
@@ -117,11 +118,7 @@ ns IN A 127.0.0.1
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await stopChild(child);
   }
 
   async restart(o: { downForMs?: number; resetZone?: boolean } = {}): Promise<void> {

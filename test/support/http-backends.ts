@@ -3,7 +3,7 @@
  * client that sends requests through an Envoy listener with the route's host as `Host`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLoopback } from './loopback-http.ts';
 import type { CallResult, EchoCaller } from './call-tally.ts';
 
 export class HttpBackend {
@@ -20,13 +20,11 @@ export class HttpBackend {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLoopback(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closeServer(this.server);
   }
 }
 

@@ -3,7 +3,7 @@
  * be made slow or failing at run time: the mirror target of the mirroring tests.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLoopback } from './loopback-http.ts';
 
 export class RecordingHttpServer {
   hits = 0;
@@ -31,12 +31,10 @@ export class RecordingHttpServer {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLoopback(this.server);
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closeServer(this.server);
   }
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { stopChild } from './stop-child.ts';
 
 const REDIS_BIN = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
@@ -53,11 +54,7 @@ export class RedisServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await stopChild(child);
   }
 
   async restart(downForMs = 0): Promise<void> {
