@@ -185,7 +185,7 @@ describe('hostile input, property-based (fast-check), against a running server',
         fc.asyncProperty(csdsRequests, async ({ encoded }) => {
           const authorized = await call(encoded, TOKEN);
           assert.ok([grpc.status.OK, grpc.status.INVALID_ARGUMENT].includes(authorized.code), `code ${authorized.code}`);
-          assert.ok(authorized.ms < 200, `took ${authorized.ms.toFixed(0)} ms`);
+          assert.ok(authorized.ms < 1000, `took ${authorized.ms.toFixed(0)} ms`);
           assert.equal((await call(encoded)).code, grpc.status.UNAUTHENTICATED);
         }),
         { numRuns: 100 },
@@ -195,8 +195,8 @@ describe('hostile input, property-based (fast-check), against a running server',
     }
   });
 
-  it('never stalled: /healthz answered within 200 ms throughout', () => {
+  it('never stalled: /healthz answered within 1 s throughout (a stall was 7 s and more before; the margin absorbs a loaded CI machine)', () => {
     assert.ok(worstHealthzMs > 0);
-    assert.ok(worstHealthzMs < 200, `worst /healthz ${worstHealthzMs.toFixed(0)} ms`);
+    assert.ok(worstHealthzMs < 1000, `worst /healthz ${worstHealthzMs.toFixed(0)} ms`);
   });
 });
