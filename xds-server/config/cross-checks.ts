@@ -6,14 +6,14 @@
  */
 import { endpointKey, type AnyDocument, type MirrorRuleDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
 import { mirrorCycles } from '../../mirror/mirror-rules.ts';
-import { CONFIG_ERROR, errorAt, type ConfigError, type PathSegments } from './errors.ts';
+import { CONFIG_ERROR, documentPlace, errorAt, type ConfigError, type PathSegments } from './errors.ts';
 import { serviceReferences } from './kinds.ts';
 import type { CheckedDocument } from './validate-document.ts';
 
 const MAX_LISTED = 10;
 
 function where(c: CheckedDocument): string {
-  return `${c.source.file} document ${c.source.index}`;
+  return documentPlace(c.source.file, c.source.index);
 }
 
 function labelOf(c: CheckedDocument): string | undefined {

@@ -3,6 +3,7 @@
  * docs/errors.md), the file, document and JSON path it is about, and a message that says what to
  * do. Codes never change meaning; new problems get new codes.
  */
+import { isInMemoryOrigin } from './in-memory-source.ts';
 import type { SourceDocument } from './yaml-source.ts';
 
 export type PathSegments = (string | number)[];
@@ -51,13 +52,21 @@ export interface ConfigError {
   document?: string;
 }
 
-/** `file:line:col document N (Kind/name) path: message [CODE]`, omitting what is unknown. */
+/**
+ * `file:line:col document N (Kind/name) path: message [CODE]`, omitting what is unknown; an
+ * in-memory document reads `k8s:Kind/namespace/name path: message [CODE]`.
+ */
 export function formatConfigError(e: ConfigError): string {
   const where = e.line === undefined ? e.file : `${e.file}:${e.line}:${e.column ?? 1}`;
   const parts = [where];
-  if (e.documentIndex >= 0) parts.push(`document ${e.documentIndex}${e.document ? ` (${e.document})` : ''}`);
+  if (e.documentIndex >= 0 && !isInMemoryOrigin(e.file)) parts.push(`document ${e.documentIndex}${e.document ? ` (${e.document})` : ''}`);
   const subject = e.path ? `${e.path}: ` : '';
   return `${parts.join(' ')} ${subject}${e.message} [${e.code}]`;
+}
+
+/** Where a document is, for messages: `file document N`, or the origin of an in-memory one. */
+export function documentPlace(file: string, documentIndex: number): string {
+  return isInMemoryOrigin(file) ? file : `${file} document ${documentIndex}`;
 }
 
 /** Joins JSON path segments: `spec`, `endpoints`, 1 → `spec.endpoints[1]`. */

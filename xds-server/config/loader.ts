@@ -15,6 +15,7 @@ import { defaultValidators, type KindValidators } from './validators.ts';
 import { validateDocument } from './validate-document.ts';
 import { parseYamlSource, type SourceDocument } from './yaml-source.ts';
 import { documentLimitErrors } from './document-limits.ts';
+import { inMemorySource, type InMemoryDocument } from './in-memory-source.ts';
 
 export type ConfigLoadResult =
   | { ok: true; config: MeshConfig; documents: AnyDocument[] }
@@ -105,7 +106,23 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
 }
 
 export async function loadConfigFiles(paths: readonly string[], options: LoadOptions = {}): Promise<ConfigLoadResult> {
-  const { files, errors } = await expandConfigPaths(paths);
+  return loadConfig({ paths }, options);
+}
+
+/** What one load reads: YAML files and directories, and documents held in memory. */
+export interface ConfigInput {
+  paths: readonly string[];
+  /** Custom resources and other documents without a file; checked after the files' documents. */
+  documents?: readonly InMemoryDocument[];
+}
+
+/**
+ * Files and in-memory documents validated together, by the same schemas and cross-document checks
+ * (names are unique across both, references resolve across both). Files come first, so a name
+ * defined by a file and by an in-memory document is reported on the in-memory one.
+ */
+export async function loadConfig(input: ConfigInput, options: LoadOptions = {}): Promise<ConfigLoadResult> {
+  const { files, errors } = await expandConfigPaths(input.paths);
   const sources: SourceDocument[] = [];
   for (const file of files) {
     let text: string;
@@ -119,5 +136,6 @@ export async function loadConfigFiles(paths: readonly string[], options: LoadOpt
     sources.push(...parsed.documents);
     errors.push(...parsed.errors);
   }
+  sources.push(...(input.documents ?? []).map(inMemorySource));
   return resultOf(sources, errors, options);
 }

@@ -14,7 +14,7 @@
  * on Node 20.
  */
 import { Worker } from 'node:worker_threads';
-import type { ConfigLoadResult } from '../config/index.ts';
+import type { AdmissionResult, ResourceInput } from './admit-resources.ts';
 import type { ReloadReply, ReloadRequest } from './reload-worker.ts';
 import { CodedError } from '../../api/coded-error.ts';
 
@@ -37,17 +37,20 @@ export class OffThreadReloader {
 
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: ConfigLoadResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: AdmissionResult) => void; reject: (e: Error) => void }>();
   private closed = false;
 
-  /** Loads and render-checks `paths` in the worker; `now` is the render check's clock reading. */
-  load(paths: readonly string[], now: number): Promise<ConfigLoadResult> {
+  /**
+   * Loads and render-checks `paths` (with custom `resources`, admitted as admit-resources.ts says)
+   * in the worker; `now` is the render check's clock reading.
+   */
+  load(paths: readonly string[], now: number, resources?: ResourceInput): Promise<AdmissionResult> {
     if (this.closed) return Promise.reject(new ReloadWorkerError('the reloader is closed'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, paths: [...paths], now } satisfies ReloadRequest);
+      worker.postMessage({ id, paths: [...paths], now, ...(resources && { resources }) } satisfies ReloadRequest);
     });
   }
 
