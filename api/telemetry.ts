@@ -11,8 +11,13 @@ export interface LocalityRef {
 
 /** One LRS `UpstreamLocalityStats` (and optionally its per-endpoint stats), flattened. */
 export interface LoadReport {
-  /** Node id of the reporting proxy or gRPC client. */
+  /** Node id of the reporting proxy or gRPC client (chosen by the client: not an identity). */
   nodeId: string;
+  /**
+   * Who sent it, as the transport authenticated it: the client certificate's identity under mTLS,
+   * otherwise the peer address. Reports of one source count as one voice (source-influence).
+   */
+  source?: string;
   /** Cluster name (== Service name). */
   cluster: string;
   locality: LocalityRef;

@@ -15,6 +15,13 @@
  * Request-path latency comes from the same totals by Little's law (request-latency.ts), shrunk
  * towards the cluster's own (all its endpoints' in-flight over all their completions per second),
  * for which the adapter keeps each endpoint's latest totals per cluster.
+ *
+ * One source cannot swing an endpoint (docs/security.md): reporters are grouped by their
+ * authenticated source (the client certificate's identity, or the peer address without mTLS), and
+ * in the quantities that move weights — the error rate, request-path latency and named load
+ * metrics — no source weighs more than `maxSourceShare` of the whole while other sources report on
+ * the endpoint (source-influence.ts). Request and in-flight totals are kept as reported: they
+ * describe load, and capping them would undercount a caller that is simply big.
  */
 import { endpointKeyFromSubZone } from '../../api/locality.ts';
 import type { LoadReport, LoadReportSink } from '../../api/telemetry.ts';
@@ -23,6 +30,7 @@ import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { EndpointCatalog } from './known-endpoints.ts';
 import { littleLatencyMs, requestLatencyMs } from './request-latency.ts';
+import { capInfluence, DEFAULT_MAX_SOURCE_SHARE } from './source-influence.ts';
 
 export interface LoadReportAdapterOptions {
   store: FeatureStore;
@@ -34,12 +42,19 @@ export interface LoadReportAdapterOptions {
   maxReportersPerEndpoint?: number;
   /** Endpoints reports may name; others are dropped (`unknown_endpoint`) before any state is kept. Unset: any. */
   known?: EndpointCatalog;
+  /**
+   * Most one source may weigh in an endpoint's error rate, request latency and load metrics while
+   * other sources report on it, in (0, 1]; default 1/3. 1 turns the cap off.
+   */
+  maxSourceShare?: number;
   logger?: Logger;
   /** Where this source's counters go; default the module-level instance. */
   metrics?: ScorerMetrics;
 }
 
 interface ReporterState {
+  /** The authenticated source of the stream the report came on (`LoadReport.source`). */
+  source: string;
   expiresAt: number;
   /** Completed requests per second over the report's interval. */
   rps: number;
@@ -60,12 +75,13 @@ export class LoadReportAdapter implements LoadReportSink {
   private readonly maxReportersPerEndpoint: number;
   private readonly logger: Logger;
   private readonly known: EndpointCatalog | undefined;
-  /** `cluster \n endpoint` → node id → latest report. */
+  /** `cluster \n endpoint` → source and node id → latest report. */
   private readonly endpoints = new Map<string, Map<string, ReporterState>>();
   /** cluster → endpoint → its latest combined in-flight and completed-per-second totals. */
   private readonly clusterLoad = new Map<string, Map<string, { inFlight: number; rps: number }>>();
 
   private readonly metrics: ScorerMetrics;
+  private readonly maxSourceShare: number;
 
   constructor(options: LoadReportAdapterOptions) {
     this.metrics = options.metrics ?? defaultScorerMetrics;
@@ -75,6 +91,7 @@ export class LoadReportAdapter implements LoadReportSink {
     this.maxReportersPerEndpoint = options.maxReportersPerEndpoint ?? 4096;
     this.logger = options.logger ?? silentLogger;
     this.known = options.known;
+    this.maxSourceShare = options.maxSourceShare ?? DEFAULT_MAX_SOURCE_SHARE;
   }
 
   onLoadReport(report: LoadReport): void {
@@ -111,9 +128,13 @@ export class LoadReportAdapter implements LoadReportSink {
       this.endpoints.set(key, (reporters = new Map()));
     }
     expire(reporters, report.receivedAt);
-    if (!reporters.has(report.nodeId) && reporters.size >= this.maxReportersPerEndpoint) return this.drop('reporter_limit', report);
+    const source = report.source ?? '';
+    // Keyed by source too: a node id claimed under another identity is another reporter.
+    const reporter = `${source}\n${report.nodeId}`;
+    if (!reporters.has(reporter) && reporters.size >= this.maxReportersPerEndpoint) return this.drop('reporter_limit', report);
     const completed = report.successfulRequests + report.errorRequests;
-    reporters.set(report.nodeId, {
+    reporters.set(reporter, {
+      source,
       expiresAt: report.receivedAt + this.staleAfterIntervals * report.intervalMs,
       rps: completed / (report.intervalMs / 1000),
       completed,
@@ -121,13 +142,14 @@ export class LoadReportAdapter implements LoadReportSink {
       inProgress: report.inProgressRequests,
       loadMetrics: report.loadMetrics,
     });
-    const metrics = combine(reporters);
-    this.addRequestLatency(report.cluster, endpoint, metrics);
+    const { metrics, latencyBasis } = combine(reporters, this.maxSourceShare);
+    this.addRequestLatency(report.cluster, endpoint, metrics, latencyBasis);
     this.store.record({ service: report.cluster, endpoint, at: report.receivedAt, metrics });
     this.metrics.telemetryMetrics.accepted.inc({ source: SOURCE });
   }
 
-  private addRequestLatency(cluster: string, endpoint: string, metrics: Partial<Record<MetricName, number>>): void {
+  /** `basis`: the endpoint's in-flight and request rate with each source's influence capped. */
+  private addRequestLatency(cluster: string, endpoint: string, metrics: Partial<Record<MetricName, number>>, basis: { inFlight: number; rps: number }): void {
     const inFlight = metrics.in_flight ?? 0;
     const rps = metrics.rps ?? 0;
     let load = this.clusterLoad.get(cluster);
@@ -139,7 +161,7 @@ export class LoadReportAdapter implements LoadReportSink {
       totalInFlight += l.inFlight;
       totalRps += l.rps;
     }
-    const latency = requestLatencyMs(inFlight, rps, littleLatencyMs(totalInFlight, totalRps));
+    const latency = requestLatencyMs(basis.inFlight, basis.rps, littleLatencyMs(totalInFlight, totalRps));
     if (latency !== undefined) metrics.request_latency_ms = latency;
   }
 
@@ -153,33 +175,76 @@ function expire(reporters: Map<string, ReporterState>, now: number): void {
   for (const [node, state] of reporters) if (state.expiresAt < now) reporters.delete(node);
 }
 
-/** The endpoint's totals over the live reporters. */
-function combine(reporters: Map<string, ReporterState>): Partial<Record<MetricName, number>> {
-  let rps = 0;
-  let completed = 0;
-  let errors = 0;
-  let inFlight = 0;
-  const named = new Map<MetricName, { sum: number; count: number }>();
+interface SourceTotals {
+  rps: number;
+  completed: number;
+  errors: number;
+  inFlight: number;
+  named: Map<MetricName, { sum: number; count: number }>;
+}
+
+/** The live reporters' latest reports summed per source. */
+function perSource(reporters: Map<string, ReporterState>): SourceTotals[] {
+  const bySource = new Map<string, SourceTotals>();
   for (const r of reporters.values()) {
-    rps += r.rps;
-    completed += r.completed;
-    errors += r.errors;
-    inFlight += r.inProgress;
+    let t = bySource.get(r.source);
+    if (!t) bySource.set(r.source, (t = { rps: 0, completed: 0, errors: 0, inFlight: 0, named: new Map() }));
+    t.rps += r.rps;
+    t.completed += r.completed;
+    t.errors += r.errors;
+    t.inFlight += r.inProgress;
     for (const name in r.loadMetrics) {
       const metric = metricForLoadName(name);
       if (!metric) continue;
       const { sum, count } = r.loadMetrics[name]!;
-      const acc = named.get(metric) ?? { sum: 0, count: 0 };
+      const acc = t.named.get(metric) ?? { sum: 0, count: 0 };
       acc.sum += sum;
       acc.count += count;
-      named.set(metric, acc);
+      t.named.set(metric, acc);
     }
   }
-  const metrics: Partial<Record<MetricName, number>> = { rps, in_flight: inFlight };
+  return [...bySource.values()];
+}
+
+/**
+ * The endpoint's metrics over the live reporters: request and in-flight totals as reported; error
+ * rate and named load metrics as means in which each source's weight is capped; and the capped
+ * in-flight and request rate the request-path latency is computed from.
+ */
+function combine(reporters: Map<string, ReporterState>, maxSourceShare: number): { metrics: Partial<Record<MetricName, number>>; latencyBasis: { inFlight: number; rps: number } } {
+  const sources = perSource(reporters);
+  const sum = (f: (t: SourceTotals) => number) => sources.reduce((a, t) => a + f(t), 0);
+  const metrics: Partial<Record<MetricName, number>> = { rps: sum((t) => t.rps), in_flight: sum((t) => t.inFlight) };
+
+  // Error rate: Σ errors / Σ completed with each source's completed requests capped; its errors
+  // scale with them, so its own error rate is kept, only its say in the mean shrinks.
+  const completed = capInfluence(sources.map((t) => t.completed), maxSourceShare);
+  const weighted = completed.reduce((a, c) => a + c, 0);
   // With no completed request there is no evidence about errors either way.
-  if (completed > 0) metrics.error_rate = errors / completed;
-  for (const [metric, { sum, count }] of named) if (count > 0) metrics[metric] = sum / count;
-  return metrics;
+  if (weighted > 0) metrics.error_rate = sources.reduce((a, t, i) => a + (t.completed > 0 ? (t.errors * completed[i]!) / t.completed : 0), 0) / weighted;
+
+  // Latency by Little's law: each source's in-flight and rate scale together, keeping its own W.
+  const rates = capInfluence(sources.map((t) => t.rps), maxSourceShare);
+  const latencyBasis = { rps: 0, inFlight: 0 };
+  sources.forEach((t, i) => {
+    latencyBasis.rps += rates[i]!;
+    latencyBasis.inFlight += t.rps > 0 ? (t.inFlight * rates[i]!) / t.rps : 0;
+  });
+
+  const names = new Set(sources.flatMap((t) => [...t.named.keys()]));
+  for (const metric of names) {
+    const counts = capInfluence(sources.map((t) => t.named.get(metric)?.count ?? 0), maxSourceShare);
+    let total = 0;
+    let n = 0;
+    sources.forEach((t, i) => {
+      const m = t.named.get(metric);
+      if (!m || m.count === 0) return;
+      total += (m.sum / m.count) * counts[i]!;
+      n += counts[i]!;
+    });
+    if (n > 0) metrics[metric] = total / n;
+  }
+  return { metrics, latencyBasis };
 }
 
 function metricForLoadName(name: string): MetricName | undefined {

@@ -45,6 +45,8 @@ export interface ScorerOptions {
   retrain?: false;
   /** Feature store ring memory; default DEFAULT_MEMORY_BUDGET_BYTES (fits the shipped Deployment). */
   featureStoreBudgetBytes?: number;
+  /** Most one LRS source (identity) may weigh in an endpoint's error rate and latency; default 1/3. */
+  lrsMaxSourceShare?: number;
   /** Observations per minute one ingest client may push; default 60,000. */
   ingestPerClientPerMinute?: number;
   /** Poll an existing Prometheus for endpoint metrics (PromQL instant queries). */
@@ -90,7 +92,7 @@ export class ScorerModule implements PrescientModule {
     const features = new RingFeatureStore({ memoryBudgetBytes: s.featureStoreBudgetBytes, metrics: deps.metrics });
     // Flood protection: telemetry creates series only for endpoints the config defines.
     const known = new KnownEndpoints(deps.config);
-    const loadReports = new LoadReportAdapter({ store: features, known, logger: deps.logger.child({ component: 'lrs' }), metrics: deps.metrics });
+    const loadReports = new LoadReportAdapter({ store: features, known, maxSourceShare: s.lrsMaxSourceShare, logger: deps.logger.child({ component: 'lrs' }), metrics: deps.metrics });
     // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
     const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
       log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');

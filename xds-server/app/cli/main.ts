@@ -16,6 +16,12 @@ const mirrorCommand = () => import('./mirror-command.ts');
 const failoverCommand = () => import('./failover-command.ts');
 const shadowCommand = () => import('./shadow-command.ts');
 
+function shareOfOne(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1]');
+  return n;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
@@ -53,6 +59,7 @@ program
   .addOption(new Option('--node-group <selector...>', 'serve matching nodes from their own group: name=G[,flavor=envoy|grpc][,node-id=REGEX][,cluster=C][,metadata.K=V]').default([]))
   .addOption(new Option('--lrs-identity <identity=clusters...>', 'with mTLS: client certificate URI SAN (SPIFFE ID; `*` suffix = prefix) allowed to send load reports for these comma-separated clusters (env: several separated by ";")').env('PRESCIENT_LRS_IDENTITIES').default([]))
   .addOption(new Option('--operator-identity <identity...>', 'with mTLS: client certificate URI SANs allowed to call CSDS and SelectEndpoint without the admin token (env: comma-separated)').env('PRESCIENT_OPERATOR_IDENTITIES').default([]))
+  .addOption(new Option('--lrs-max-source-share <share>', 'most one reporting identity may weigh in an endpoint\'s error rate and latency while others report on it (default 1/3; 1 = no cap)').env('PRESCIENT_LRS_MAX_SOURCE_SHARE').argParser(shareOfOne))
   .addOption(new Option('--lrs-allow-unauthenticated', 'without mTLS, accept load reports from non-loopback peers too (anyone reaching the xDS port can then move traffic)').env('PRESCIENT_LRS_ALLOW_UNAUTHENTICATED'))
   .addOption(new Option('--feature-store-budget-mb <mb>', 'telemetry ring memory (default 384, sized for the shipped 1 GiB limit; keep limit ≥ this + 512)').env('PRESCIENT_FEATURE_STORE_BUDGET_MB').argParser(positiveInt))
   .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))

@@ -35,6 +35,7 @@ export interface ServeFlags {
   lrsIdentity: string[] | string;
   operatorIdentity: string[] | string;
   lrsAllowUnauthenticated?: boolean;
+  lrsMaxSourceShare?: number;
   featureStoreBudgetMb?: number;
   ingestPerClientPerMinute?: number;
   dnsServer: string[];
@@ -123,6 +124,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
             prometheus,
             featureStoreBudgetBytes: flags.featureStoreBudgetMb === undefined ? undefined : flags.featureStoreBudgetMb * 2 ** 20,
             ingestPerClientPerMinute: flags.ingestPerClientPerMinute,
+            lrsMaxSourceShare: flags.lrsMaxSourceShare,
           }
         : false,
       ...(flags.dnsServer.length ? { resolver: { servers: flags.dnsServer } } : {}),

@@ -65,7 +65,7 @@ export class LrsStream {
         continue;
       }
       (this.ctx.metrics ?? xdsMetrics).loadReports.inc({ result: 'accepted' });
-      for (const report of result.reports) this.deliver(report);
+      for (const report of result.reports) this.deliver(this.ctx.source === undefined ? report : { ...report, source: this.ctx.source });
     }
   }
 

@@ -77,6 +77,17 @@ describe('LRS authentication (xds-access)', () => {
       }
     });
 
+    it('attributes each report to the certificate identity, not the node id the client chose', async () => {
+      const client = clientOf('frontend');
+      try {
+        await report(client, 'claims-to-be-someone-else', ['payments']);
+        await eventually(() => reports.length > 0, 2000, 10);
+        assert.deepEqual([...new Set(reports.map((r) => r.source))], [FRONTEND]);
+      } finally {
+        client.close();
+      }
+    });
+
     it('delivers nothing from a certificate with another identity or none', async () => {
       for (const name of ['intruder', 'anonymous']) {
         const client = clientOf(name);
