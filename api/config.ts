@@ -58,6 +58,27 @@ export interface EndpointSpec {
   metadata?: Record<string, string>;
   /** Optional DNS name clients outside the mesh can use for this endpoint. */
   hostname?: string;
+  /**
+   * Set by endpoint discovery only (documents cannot say it): the endpoint is terminating but still
+   * serving (Kubernetes `serving && terminating`), so it is served with health DRAINING.
+   */
+  draining?: boolean;
+}
+
+/**
+ * Where a Service takes its endpoints from instead of `spec.endpoints`: the EndpointSlices of one
+ * Kubernetes Service (`service`), or of every Service whose slices match `selector`.
+ */
+export interface KubernetesDiscoverySpec {
+  namespace: string;
+  service?: string;
+  selector?: { matchLabels: Record<string, string> };
+  /** The slice port to use, by name or number; default the Service's first `spec.ports` name, else the slice's only port. */
+  port?: string | number;
+}
+
+export interface DiscoverySpec {
+  kubernetes: KubernetesDiscoverySpec;
 }
 
 export interface OutlierDetectionSpec {
@@ -87,7 +108,10 @@ export interface ServicePort {
 export interface ServiceSpec {
   protocol: Protocol;
   ports?: ServicePort[];
+  /** Static endpoints; empty (filled at run time) when `discovery` is set. */
   endpoints: EndpointSpec[];
+  /** Endpoints discovered at run time instead of listed; exactly one of the two is given. */
+  discovery?: DiscoverySpec;
   loadBalancing?: { policy: LbPolicy; ringHash?: { minimumRingSize?: number; maximumRingSize?: number } };
   connectTimeout?: string;
   /**
@@ -336,8 +360,19 @@ export interface ScalingPolicySpec {
   step?: number;
   /** `forecastOnly` reports what it would do and calls no actuator. Default act. */
   mode?: 'act' | 'forecastOnly';
-  /** Default dry run (log, admin API, audit). */
-  actuator?: { type: 'dryRun' | 'webhook'; url?: string };
+  /** Default dry run (log, admin API, audit). `kubernetes` writes `target`'s scale subresource. */
+  actuator?: { type: 'dryRun' | 'webhook' | 'kubernetes'; url?: string; target?: ScaleTargetRef };
+}
+
+/** A scalable Kubernetes object: a Deployment, StatefulSet, or any resource with a scale subresource. */
+export interface ScaleTargetRef {
+  /** e.g. `apps/v1`. */
+  apiVersion: string;
+  /** e.g. `Deployment`, `StatefulSet`. */
+  kind: string;
+  /** Default: the namespace Prescient runs in. */
+  namespace?: string;
+  name: string;
 }
 
 export type ScalingPolicyDocument = Document<'ScalingPolicy', ScalingPolicySpec>;

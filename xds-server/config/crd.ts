@@ -61,11 +61,24 @@ export function toStructural(schema: JsonSchema, at = 'spec', inJunctor = false)
     } else out[key] = value;
   }
   if (isObject(out.properties) && out.additionalProperties === false) delete out.additionalProperties;
-  if (!inJunctor && out.type === undefined) throw new Error(`PRESCIENT_SCHEMA_STRUCTURAL: ${at} has no "type"; CRD schemas need one on every node`);
+  if (out.type === undefined && isIntOrString(out.anyOf)) {
+    // A number-or-name field: Kubernetes spells it x-kubernetes-int-or-string with bare type
+    // branches (the API server refuses other keywords there); Prescient's own schema checks the rest.
+    out['x-kubernetes-int-or-string'] = true;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (!inJunctor && out.type === undefined && out['x-kubernetes-int-or-string'] !== true) throw new Error(`PRESCIENT_SCHEMA_STRUCTURAL: ${at} has no "type"; CRD schemas need one on every node`);
   if (out.type === 'object' && out.properties === undefined && out.additionalProperties === undefined && !inJunctor) {
     out['x-kubernetes-preserve-unknown-fields'] = true;
   }
   return out;
+}
+
+/** `anyOf` of exactly an integer branch and a string branch (either order). */
+function isIntOrString(anyOf: unknown): boolean {
+  if (!Array.isArray(anyOf) || anyOf.length !== 2) return false;
+  const types = anyOf.map((b) => (isObject(b) ? b.type : undefined)).sort();
+  return types[0] === 'integer' && types[1] === 'string';
 }
 
 export function pluralOf(kind: string): string {

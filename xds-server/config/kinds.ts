@@ -20,9 +20,15 @@ export interface KindDefinition<D extends AnyDocument = AnyDocument> {
   readonly valueFindings?: (doc: D) => Finding[];
   /** The Service names the document refers to, checked against the defined Services. */
   readonly serviceReferences?: (doc: D) => ServiceReference[];
+  /** Fills what a schema default cannot say (a default that depends on a sibling field). */
+  readonly normalize?: (doc: D) => D;
 }
 
-const service: KindDefinition<ServiceDocument> = { valueFindings: serviceFindings };
+const service: KindDefinition<ServiceDocument> = {
+  valueFindings: serviceFindings,
+  // A Service with `discovery` lists no endpoints; every later stage reads `endpoints` as a list.
+  normalize: (doc) => (doc.spec.endpoints === undefined ? { ...doc, spec: { ...doc.spec, endpoints: [] } } : doc),
+};
 
 const route: KindDefinition<RouteDocument> = {
   valueFindings: routeFindings,
@@ -83,6 +89,7 @@ function entry<D extends AnyDocument>(kind: D['kind'], def: KindDefinition<D>): 
     {
       ...(def.valueFindings && { valueFindings: (doc) => def.valueFindings!(doc as D) }),
       ...(def.serviceReferences && { serviceReferences: (doc) => def.serviceReferences!(doc as D) }),
+      ...(def.normalize && { normalize: (doc) => def.normalize!(doc as D) }),
     },
   ];
 }
@@ -105,4 +112,8 @@ export function valueFindings(doc: AnyDocument): Finding[] {
 
 export function serviceReferences(doc: AnyDocument): ServiceReference[] {
   return KINDS.get(doc.kind)?.serviceReferences?.(doc) ?? [];
+}
+
+export function normalizeDocument(doc: AnyDocument): AnyDocument {
+  return KINDS.get(doc.kind)?.normalize?.(doc) ?? doc;
 }

@@ -7,7 +7,7 @@ import { API_VERSION, type AnyDocument } from '../../api/config.ts';
 import { CONFIG_ERROR, errorAt, type ConfigError } from './errors.ts';
 import { schemaErrors } from './schema-errors.ts';
 import type { KindValidators } from './validators.ts';
-import { valueFindings } from './kinds.ts';
+import { normalizeDocument, valueFindings } from './kinds.ts';
 import type { SourceDocument } from './yaml-source.ts';
 
 export interface CheckedDocument {
@@ -52,7 +52,7 @@ export function validateDocument(source: SourceDocument, validators: KindValidat
     return fail([errorAt(source, CONFIG_ERROR.unknownKind, ['kind'], `must be one of ${validators.kinds.join(', ')} (${got})`, label)]);
   }
   if (!validate(value)) return fail(schemaErrors(source, validate.errors ?? [], label), identity);
-  const document = { ...value, origin: { file: source.file, documentIndex: source.index } } as unknown as AnyDocument;
+  const document = normalizeDocument({ ...value, origin: { file: source.file, documentIndex: source.index } } as unknown as AnyDocument);
   const findings = valueFindings(document).map((f) => errorAt(source, f.code, f.segments, f.message, label));
   if (findings.length > 0) return fail(findings, identity);
   return { source, identity, document, errors: [] };

@@ -93,7 +93,9 @@ export function serviceFindings(doc: ServiceDocument): Finding[] {
   if (ring?.minimumRingSize !== undefined && ring.maximumRingSize !== undefined && ring.minimumRingSize > ring.maximumRingSize) {
     out.push(value(['spec', 'loadBalancing', 'ringHash', 'minimumRingSize'], `(${ring.minimumRingSize}) must not exceed maximumRingSize (${ring.maximumRingSize})`));
   }
-  if (spec.dnsResolution === 'LOGICAL_DNS' && spec.endpoints.length !== 1) {
+  if (spec.discovery && spec.dnsResolution) {
+    out.push(value(['spec', 'dnsResolution'], 'does not apply to discovered endpoints (Kubernetes gives IP addresses); remove it'));
+  } else if (spec.dnsResolution === 'LOGICAL_DNS' && spec.endpoints.length !== 1) {
     out.push(value(['spec', 'dnsResolution'], `LOGICAL_DNS needs exactly one endpoint (there are ${spec.endpoints.length}); use STRICT_DNS for several`));
   }
   out.push(...positiveDurations(spec));

@@ -53,7 +53,8 @@ export function serviceEndpoints(
     const scorerWeight = scored?.weights.get(key);
     const staticWeight = e.weight ?? 1;
     let weight = scorerWeight ?? staticWeight;
-    let draining = false;
+    // Discovery marks endpoints that are terminating but still serve (Kubernetes) as draining.
+    let draining = e.draining === true;
     // Most pushes carry no override and no decision for an endpoint: skip the rule walk then.
     if (overrides.length > 0) {
       for (const o of serviceWide) ({ weight, draining } = applyOverride(weight, draining, o));

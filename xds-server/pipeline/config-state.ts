@@ -6,6 +6,7 @@
  */
 import type { MeshConfig } from '../../api/config.ts';
 import { EMPTY_MESH_CONFIG, formatConfigError, type ConfigLoadResult } from '../config/index.ts';
+import { NO_DISCOVERED_ENDPOINTS, withDiscoveredEndpoints, type DiscoveredEndpoints } from '../config/discovered-endpoints.ts';
 import type { Logger } from '../log.ts';
 import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 
@@ -17,7 +18,11 @@ export interface ReloadOutcome {
 }
 
 export class ConfigState {
+  /** What the documents declare (the last good reload). */
+  declared: MeshConfig = EMPTY_MESH_CONFIG;
+  /** What every stage reads: `declared` with discovered endpoints filled in. */
   config: MeshConfig = EMPTY_MESH_CONFIG;
+  private discovered: DiscoveredEndpoints = NO_DISCOVERED_ENDPOINTS;
   private activeSince: number | undefined;
   private documents = 0;
   private lastReload: ReloadOutcome | undefined;
@@ -29,11 +34,21 @@ export class ConfigState {
   ) {}
 
   accept(config: MeshConfig, documents: number, at: number): void {
-    this.config = config;
+    this.declared = config;
+    this.config = withDiscoveredEndpoints(config, this.discovered);
     this.documents = documents;
     this.activeSince = at;
     this.lastReload = { ok: true, at: new Date(at).toISOString(), documents };
     this.metrics.configLastReloadSuccess.set(1);
+  }
+
+  /** Replaces the discovered endpoints (kept across reloads); true when the effective config changed. */
+  setDiscovered(discovered: DiscoveredEndpoints): boolean {
+    this.discovered = discovered;
+    const next = withDiscoveredEndpoints(this.declared, discovered);
+    if (next === this.config) return false;
+    this.config = next;
+    return true;
   }
 
   /** Applies a watcher result; returns true when the configuration changed. */
