@@ -135,6 +135,24 @@ export function createXdsMetrics(registry = new client.Registry()) {
       help: '1 when the last configuration reload succeeded, 0 when it failed and the previous config is serving',
       registers: [registry],
     }),
+    configResources: new client.Gauge({
+      name: 'prescient_config_custom_resources',
+      help: 'Prescient custom resources after the last reload, by kind and state (accepted; rejected: own errors, last accepted version or nothing serving; refused: valid but the reload was refused for errors in files)',
+      labelNames: ['kind', 'state'] as const,
+      registers: [registry],
+    }),
+    configResourceStatusWrites: new client.Counter({
+      name: 'prescient_config_custom_resource_status_writes_total',
+      help: 'Status writes to Prescient custom resources, by result (written, error)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    configResourceWatchUp: new client.Gauge({
+      name: 'prescient_config_custom_resource_watch_up',
+      help: '1 while the watch of a Prescient custom resource kind is open, 0 while it is failing and retrying (the resources last seen stay)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     loadReports: new client.Counter({
       name: 'prescient_lrs_reports_total',
       help: 'LRS load reports received, by result',
