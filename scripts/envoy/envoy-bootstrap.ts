@@ -1,18 +1,20 @@
 /**
- * Bootstraps for test Envoys, rendered from the shipped ones in manifests/bootstrap/ so that the
- * tests run what users run: only the Prescient address, the node and the admin port change.
+ * Bootstraps for test Envoys, rendered from the shipped local quick-start ones in
+ * manifests/bootstrap/local/ (plaintext xDS, as `npm start` serves) so that the tests run what
+ * users run: only the Prescient address, the node and the admin port change. The Kubernetes
+ * bootstraps (mutual TLS) are run in test/manifests/kubernetes-bootstraps.test.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { REPO_ROOT } from './envoy-binary.ts';
 
-/** State-of-the-world or delta ADS: manifests/bootstrap/envoy.yaml or envoy-delta.yaml. */
+/** State-of-the-world or delta ADS: envoy-local-plaintext.yaml or envoy-delta-local-plaintext.yaml. */
 export type AdsVariant = 'sotw' | 'delta';
 
 export const SHIPPED_BOOTSTRAP: Record<AdsVariant, string> = {
-  sotw: 'manifests/bootstrap/envoy.yaml',
-  delta: 'manifests/bootstrap/envoy-delta.yaml',
+  sotw: 'manifests/bootstrap/local/envoy-local-plaintext.yaml',
+  delta: 'manifests/bootstrap/local/envoy-delta-local-plaintext.yaml',
 };
 
 export interface BootstrapTarget {

@@ -13,6 +13,8 @@ export interface TestPki {
   read(name: string): Buffer;
   /** Issues `<name>.crt` / `<name>.key` signed by the CA, with these URI SANs. */
   issueClient(name: string, uris: string[]): void;
+  /** Issues `<name>.crt` / `<name>.key` signed by the CA for these DNS names (a server certificate). */
+  issueServer(name: string, dnsNames: string[]): void;
   remove(): void;
 }
 
@@ -32,6 +34,7 @@ export function makeTestPki(): TestPki {
     file,
     read: (name) => fs.readFileSync(file(name)),
     issueClient: (name, uris) => issue(name, uris.length ? uris.map((u) => `URI:${u}`).join(',') : 'DNS:client.invalid'),
+    issueServer: (name, dnsNames) => issue(name, dnsNames.map((d) => `DNS:${d}`).join(',')),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

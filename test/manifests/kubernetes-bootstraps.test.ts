@@ -1,0 +1,100 @@
+/**
+ * The shipped Kubernetes bootstraps connect: a real Envoy 1.40 started from
+ * manifests/bootstrap/envoy.yaml (and envoy-delta.yaml) — with the ConfigMap and the client
+ * certificate Secret laid out as the pod mounts them, and only the Service address moved to
+ * loopback — gets its listeners and clusters from a real Prescient that, like the shipped
+ * Deployment, requires client certificates on xDS. Prescient's certificate carries the Service's
+ * DNS name, as the bootstrap checks. A client certificate from another CA gets nothing, and the
+ * same Envoy without TLS gets nothing either: the TLS settings are what makes it work.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { REPO_ROOT } from '../support/envoy-binary.ts';
+import { EnvoyProxy } from '../support/envoy-proxy.ts';
+import type { AdsVariant } from '../support/envoy-bootstrap.ts';
+import { freePort } from '../support/free-port.ts';
+import { mountBootstraps } from '../support/bootstrap-mounts.ts';
+import { PrescientHarness, type DocSpec } from '../support/prescient-harness.ts';
+import { makeTestPki, type TestPki } from '../support/test-pki.ts';
+
+const BOOTSTRAP_DIR = path.join(REPO_ROOT, 'manifests/bootstrap');
+const SHIPPED_FILES = Object.fromEntries(
+  fs.readdirSync(BOOTSTRAP_DIR).filter((n) => /\.(ya?ml|json)$/.test(n)).map((n) => [n, fs.readFileSync(path.join(BOOTSTRAP_DIR, n), 'utf8')]),
+);
+const FILE_OF: Record<AdsVariant, string> = { sotw: 'envoy.yaml', delta: 'envoy-delta.yaml' };
+const IDENTITY = 'spiffe://cluster.local/ns/demo/sa/greeter-client';
+
+function mesh(listenerPort: number): DocSpec[] {
+  return [
+    { kind: 'Service', name: 'greeter', spec: { protocol: 'grpc', endpoints: [{ address: '127.0.0.1', port: 1, weight: 1 }] } },
+    { kind: 'Route', name: 'greeter', spec: { hosts: ['greeter'], listener: { port: listenerPort }, rules: [{ match: { prefix: '/' }, backends: [{ service: 'greeter' }] }] } },
+  ];
+}
+
+describe('shipped Kubernetes bootstraps against a Prescient that requires client certificates', function () {
+  this.timeout(90_000);
+  let pki: TestPki;
+  let other: TestPki;
+  let scratch: string;
+  let h: PrescientHarness;
+
+  before(async () => {
+    pki = makeTestPki();
+    pki.issueServer('prescient-svc', ['prescient.prescient.svc', 'prescient.prescient.svc.cluster.local']);
+    pki.issueClient('greeter-client', [IDENTITY]);
+    other = makeTestPki();
+    other.issueClient('greeter-client', [IDENTITY]);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'prescient-k8s-bootstrap-'));
+    h = await PrescientHarness.start(mesh(await freePort()), {
+      tls: { certFile: pki.file('prescient-svc.crt'), keyFile: pki.file('prescient-svc.key'), caFile: pki.file('ca.crt'), requireClientCert: true },
+    });
+  });
+  after(async () => {
+    await h?.stop();
+    pki?.remove();
+    other?.remove();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** The mounted Kubernetes bootstrap as Envoy's whole config: Service address → this Prescient. */
+  function kubernetesBootstrap(variant: AdsVariant, ca: TestPki, name: string, edit?: (b: any) => void): (b: any) => void {
+    const mounts = mountBootstraps(path.join(scratch, name), SHIPPED_FILES, { crt: ca.read('greeter-client.crt'), key: ca.read('greeter-client.key'), ca: pki.read('ca.crt') });
+    const shipped = YAML.parse(fs.readFileSync(mounts.file(FILE_OF[variant]), 'utf8'));
+    return (rendered) => {
+      const socket = shipped.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address;
+      assert.equal(socket.address, 'prescient.prescient.svc');
+      socket.address = '127.0.0.1';
+      socket.port_value = h.xdsPort;
+      shipped.node.id = rendered.node.id;
+      shipped.admin = rendered.admin;
+      edit?.(shipped);
+      for (const key of Object.keys(rendered)) delete rendered[key];
+      Object.assign(rendered, shipped);
+    };
+  }
+
+  for (const variant of ['sotw', 'delta'] as const) {
+    it(`manifests/bootstrap/${FILE_OF[variant]}: Envoy gets its listener and clusters over mutual TLS`, async () => {
+      const envoy = await EnvoyProxy.start({ xdsPort: h.xdsPort, variant, edit: kubernetesBootstrap(variant, pki, `ok-${variant}`) });
+      try {
+        assert.ok((await envoy.clusterNames()).includes('greeter'));
+        const tls = await envoy.stats('cluster.prescient.ssl.handshake');
+        assert.ok((tls.get('cluster.prescient.ssl.handshake') ?? 0) >= 1, 'the xDS connection is TLS');
+      } finally {
+        await envoy.stop();
+      }
+    });
+  }
+
+  it('a client certificate from another CA gets no configuration', async () => {
+    await assert.rejects(EnvoyProxy.start({ xdsPort: h.xdsPort, variant: 'sotw', readyTimeoutMs: 4000, edit: kubernetesBootstrap('sotw', other, 'other-ca') }));
+  });
+
+  it('the same bootstrap without its TLS transport socket gets no configuration', async () => {
+    const plaintext = kubernetesBootstrap('sotw', pki, 'plaintext', (b) => delete b.static_resources.clusters[0].transport_socket);
+    await assert.rejects(EnvoyProxy.start({ xdsPort: h.xdsPort, variant: 'sotw', readyTimeoutMs: 4000, edit: plaintext }));
+  });
+});
