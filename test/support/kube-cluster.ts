@@ -53,13 +53,16 @@ export class KubeCluster {
     readonly etcdPeerPort: number,
     readonly port: number,
     readonly token: string,
+    /** Extra token users (no groups, so no rights until a test binds a role): name → token. */
+    readonly userTokens: ReadonlyMap<string, string> = new Map(),
   ) {}
 
-  static async start(): Promise<KubeCluster> {
+  static async start(options: { users?: string[] } = {}): Promise<KubeCluster> {
     if (!existsSync(KUBE_APISERVER_BIN)) throw missing(KUBE_APISERVER_BIN, 'run `bash scripts/build-k8s-tools.sh` (the README test command does)');
     if (!existsSync(ETCD_BIN)) throw missing(ETCD_BIN, 'run `apt-get install -y etcd-server`');
     const dir = await mkdtemp(join(tmpdir(), 'prescient-kube-'));
-    const cluster = new KubeCluster(dir, await freePort(), await freePort(), await freePort(), randomBytes(16).toString('hex'));
+    const users = new Map((options.users ?? []).map((u) => [u, randomBytes(16).toString('hex')]));
+    const cluster = new KubeCluster(dir, await freePort(), await freePort(), await freePort(), randomBytes(16).toString('hex'), users);
     try {
       await cluster.prepare();
       await cluster.startEtcd();
@@ -83,6 +86,19 @@ export class KubeCluster {
   kubeConfig(): k8s.KubeConfig {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(this.kubeconfigPath);
+    return kc;
+  }
+
+  /** A kubeconfig file for one of the extra `users` given to `start` (authenticated as that user). */
+  kubeconfigPathFor(user: string): string {
+    if (!this.userTokens.has(user)) throw new Error(`no user ${user}; pass it in KubeCluster.start({ users })`);
+    return join(this.dir, `kubeconfig-${user}.yaml`);
+  }
+
+  /** A client-node KubeConfig for one of the extra `users`. */
+  kubeConfigFor(user: string): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(this.kubeconfigPathFor(user));
     return kc;
   }
 
@@ -199,16 +215,18 @@ export class KubeCluster {
     await mkdir(join(d, 'certs'));
     await run('openssl', ['genrsa', '-out', join(d, 'sa.key'), '2048']);
     await run('openssl', ['rsa', '-in', join(d, 'sa.key'), '-pubout', '-out', join(d, 'sa.pub')]);
-    await writeFile(join(d, 'tokens.csv'), `${this.token},admin,admin-uid,system:masters\n`);
-    const kubeconfig = {
+    const extra = [...this.userTokens].map(([user, token]) => `${token},${user},${user}-uid\n`).join('');
+    await writeFile(join(d, 'tokens.csv'), `${this.token},admin,admin-uid,system:masters\n${extra}`);
+    const kubeconfig = (user: string, token: string) => ({
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'test', cluster: { server: this.server, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'admin', user: { token: this.token } }],
-      contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: 'test', context: { cluster: 'test', user } }],
       'current-context': 'test',
-    };
-    await writeFile(this.kubeconfigPath, YAML.stringify(kubeconfig));
+    });
+    await writeFile(this.kubeconfigPath, YAML.stringify(kubeconfig('admin', this.token)));
+    for (const [user, token] of this.userTokens) await writeFile(this.kubeconfigPathFor(user), YAML.stringify(kubeconfig(user, token)));
   }
 
   private async startEtcd(): Promise<void> {
