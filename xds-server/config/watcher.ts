@@ -3,14 +3,15 @@
  * editors and Kubernetes replace files by renaming a new one over the old (the old inode's watch
  * would go silent). Events are debounced; loads never overlap, and a change that arrives during a
  * load schedules one more, so the last result reported always reflects the files on disk.
+ * Other sources (custom resources) ask for a reload through `trigger()`, the same path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigFiles, type ConfigLoadResult, type LoadOptions } from './loader.ts';
 
-export interface WatchOptions extends LoadOptions {
+export interface WatchOptions<R extends ConfigLoadResult = ConfigLoadResult> extends LoadOptions {
   /** How to load on a change; default `loadConfigFiles` on this thread (the server passes a worker-backed one). */
-  load?: (paths: readonly string[]) => Promise<ConfigLoadResult>;
+  load?: (paths: readonly string[]) => Promise<R>;
   /** Quiet time after the last event before reloading. */
   debounceMs?: number;
   /** Called when a watch cannot be set up or fails; the other watches keep working. */
@@ -18,6 +19,8 @@ export interface WatchOptions extends LoadOptions {
 }
 
 export interface ConfigWatcher {
+  /** A change outside the files (a custom resource): reload, debounced like a file event. */
+  trigger(): void;
   close(): void;
 }
 
@@ -46,10 +49,10 @@ function watchTargets(paths: readonly string[]): Map<string, Set<string> | undef
   return targets;
 }
 
-export function watchConfig(
+export function watchConfig<R extends ConfigLoadResult = ConfigLoadResult>(
   paths: readonly string[],
-  onResult: (result: ConfigLoadResult) => void,
-  options: WatchOptions = {},
+  onResult: (result: R) => void,
+  options: WatchOptions<R> = {},
 ): ConfigWatcher {
   const debounceMs = options.debounceMs ?? 100;
   const onWatchError = options.onWatchError ?? (() => {});
@@ -67,7 +70,7 @@ export function watchConfig(
     try {
       do {
         again = false;
-        const result = await (options.load ? options.load(paths) : loadConfigFiles(paths, options));
+        const result = options.load ? await options.load(paths) : ((await loadConfigFiles(paths, options)) as R);
         if (!closed) onResult(result);
       } while (again && !closed);
     } finally {
@@ -95,6 +98,7 @@ export function watchConfig(
   }
 
   return {
+    trigger: changed,
     close(): void {
       closed = true;
       clearTimeout(timer);
