@@ -19,7 +19,8 @@ export interface SotwResponse {
   versionInfo: string;
   typeUrl: string;
   nonce: string;
-  resources: readonly EncodedResource[];
+  /** Only the encoded Any is written (MCP resources for istiod are not EncodedResources). */
+  resources: readonly Pick<EncodedResource, 'any'>[];
 }
 
 export interface DeltaResponse {

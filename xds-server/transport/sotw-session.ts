@@ -17,6 +17,9 @@ import { encodeSotwResponse } from './discovery-wire.ts';
 import { takeWithinBudget, totalSize } from './response-chunks.ts';
 import type { TypeState } from './type-state.ts';
 import { UnsupportedTypes } from './unsupported-types.ts';
+import { McpTypes } from './mcp-types.ts';
+import { isIstioTypeUrl } from '../istio/kinds.ts';
+import { XdsProtocolError } from './protocol-error.ts';
 import { XdsSession, type ResponseSink, type SessionContext } from './xds-session.ts';
 import type { XdsService } from './client-status.ts';
 
@@ -37,18 +40,41 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
 export class SotwSession extends XdsSession<SotwPlan> {
   readonly protocol = 'sotw';
   private readonly unsupported: UnsupportedTypes;
+  /** Istio config for istiod (MCP over xDS), created on the stream's first Istio type. */
+  private mcp: McpTypes | undefined;
   private nodeId: string | undefined;
 
-  constructor(ctx: SessionContext, service: XdsService, sink: ResponseSink) {
-    super(ctx, service, sink);
-    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => sink.write(b), { answered: (protocol) => ctx.metrics.unsupportedTypes.inc({ protocol }) });
+  constructor(ctx: SessionContext, service: XdsService, private readonly responseSink: ResponseSink) {
+    super(ctx, service, responseSink);
+    this.unsupported = new UnsupportedTypes(this.log, ctx.nextNonce, (b) => responseSink.write(b), { answered: (protocol) => ctx.metrics.unsupportedTypes.inc({ protocol }) });
+  }
+
+  /** An Istio type URL on an ADS stream: served when Prescient is a config source (docs/istio.md). */
+  private istio(req: DiscoveryRequestMessage): void {
+    const serving = this.ctx.mcp!;
+    if (!this.mcp) {
+      if (this.responseSink.mayReadIstioConfig && !this.responseSink.mayReadIstioConfig()) {
+        serving.metrics.refused.inc();
+        throw new XdsProtocolError('XDS_ISTIO_CONFIG_FORBIDDEN', `Istio config is served only to istiod identities (--istiod-identity); ${this.responseSink.peer} is not one (docs/security.md)`);
+      }
+      this.mcp = new McpTypes(serving, this.log, this.ctx.nextNonce, (b) => this.responseSink.write(b));
+    }
+    this.mcp.handle(req.type_url, req.response_nonce, req.error_detail, this.nodeId);
+  }
+
+  override close(): void {
+    super.close();
+    this.mcp?.close();
   }
 
   handle(req: DiscoveryRequestMessage): void {
     this.bindNode(req.node);
     this.nodeId ??= req.node?.id;
     const st = this.typeState(req.type_url);
-    if (!st) return this.unsupported.sotw(req.type_url, req.response_nonce, req.resource_names, this.nodeId);
+    if (!st) {
+      if (this.ctx.mcp && this.service === 'ads' && isIstioTypeUrl(req.type_url)) return this.istio(req);
+      return this.unsupported.sotw(req.type_url, req.response_nonce, req.resource_names, this.nodeId);
+    }
     // Before anything was sent on this stream there is nothing to be stale against (a client may
     // carry a nonce over from a previous stream).
     if (req.response_nonce && st.lastSent && req.response_nonce !== st.lastSent.nonce) {

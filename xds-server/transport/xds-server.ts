@@ -23,7 +23,8 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from './response-chunks.ts';
 import { SotwSession } from './sotw-session.ts';
 import { StreamRateLimiter } from './stream-rate-limiter.ts';
 import { serverCredentials, type TlsOptions } from './tls-credentials.ts';
-import type { SessionContext, XdsSession } from './xds-session.ts';
+import type { ResponseSink, SessionContext, XdsSession } from './xds-session.ts';
+import type { McpServing } from './mcp-types.ts';
 
 export interface XdsServerOptions {
   cache: ResourceCache;
@@ -51,6 +52,8 @@ export interface XdsServerOptions {
   warmingTimeoutMs?: number;
   /** Largest request accepted (delta reconnects list every resource). Default 64 MiB. */
   maxReceiveBytes?: number;
+  /** Istio config served to istiod over MCP-over-xDS (docs/istio.md); without it Istio types are answered empty. */
+  mcp?: McpServing;
   logger?: Logger;
   /** Unix ms; injected for tests. Default Date.now. */
   clock?: () => number;
@@ -92,6 +95,7 @@ export class XdsServer {
       nextNonce: () => (++this.nonce).toString(36),
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       warmingTimeoutMs: options.warmingTimeoutMs ?? 2000,
+      ...(options.mcp && { mcp: options.mcp }),
     };
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': options.maxReceiveBytes ?? DEFAULT_MAX_RECEIVE_BYTES,
@@ -163,10 +167,10 @@ export class XdsServer {
 
   private serveDiscovery<Req>(
     call: grpc.ServerDuplexStream<Req, Buffer>,
-    create: (sink: { write(b: Buffer): void; peer: string }) => XdsSession<unknown> & { handle(req: Req): void },
+    create: (sink: ResponseSink) => XdsSession<unknown> & { handle(req: Req): void },
   ): void {
     if (!this.admit(call)) return;
-    const session = create({ write: (b) => call.write(b), peer: call.getPeer() });
+    const session = create({ write: (b) => call.write(b), peer: call.getPeer(), mayReadIstioConfig: () => this.access.istioConfigAllowed(call) });
     this.sessions.add(session);
     this.metrics.connectedStreams.inc({ protocol: session.metricProtocol });
     let open = true;
@@ -186,8 +190,9 @@ export class XdsServer {
         if (protocolError) this.metrics.protocolErrors.inc({ reason: err.code });
         else this.logger.error({ err, stream: session.id }, 'xDS stream failed');
         finish();
+        const denied = protocolError && err.code === 'XDS_ISTIO_CONFIG_FORBIDDEN';
         call.emit('error', {
-          code: protocolError ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL,
+          code: denied ? grpc.status.PERMISSION_DENIED : protocolError ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL,
           details: protocolError ? err.message : `XDS_INTERNAL: ${(err as Error).message}`,
         });
       }

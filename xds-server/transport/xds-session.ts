@@ -29,6 +29,7 @@ import type { ClientStatus, XdsService } from './client-status.ts';
 import type { ConvergenceTracker } from './convergence-tracker.ts';
 import { XdsProtocolError } from './protocol-error.ts';
 import { TypeState } from './type-state.ts';
+import type { McpServing } from './mcp-types.ts';
 
 export interface SessionContext {
   cache: ResourceCache;
@@ -44,6 +45,8 @@ export interface SessionContext {
   maxResponseBytes: number;
   /** Longest LDS/RDS wait for the endpoints of a changed cluster (rule 9). */
   warmingTimeoutMs: number;
+  /** Istio config for istiod over MCP-over-xDS (SotW ADS only); absent: Istio types are unsupported. */
+  mcp?: McpServing;
 }
 
 /** What a requested type's client was last offered, read by CSDS (TypeState, read-only). */
@@ -58,6 +61,8 @@ export interface OfferedState {
 export interface ResponseSink {
   write(response: Buffer): void;
   readonly peer: string;
+  /** Whether this stream's peer may read Istio config (access rules, docs/security.md); absent: it may. */
+  mayReadIstioConfig?: () => boolean;
 }
 
 /** The single type a per-type service serves. */

@@ -35,6 +35,11 @@ export interface XdsAccessOptions {
   adminToken?: string;
   /** Client certificate identities allowed to call CSDS and SelectEndpoint without the token. */
   operatorIdentities?: string[];
+  /**
+   * Client certificate identities (istiod's, e.g. `spiffe://cluster.local/ns/istio-system/sa/istiod`)
+   * that may read Istio config over MCP (docs/istio.md). Unset: any client that may read xDS config.
+   */
+  istiodIdentities?: string[];
 }
 
 export type LrsAdmission =
@@ -51,10 +56,21 @@ export const XDS_ACCESS_OPEN: XdsAccessOptions = { mtls: false };
 export class XdsAccess {
   private readonly lrsRules: { identity: Pattern; clusters: Pattern[] }[];
   private readonly operators: Pattern[];
+  private readonly istiods: Pattern[] | undefined;
 
   constructor(private readonly options: XdsAccessOptions) {
     this.lrsRules = (options.lrsIdentities ?? []).map((r) => ({ identity: pattern(r.identity), clusters: r.clusters.map(pattern) }));
     this.operators = (options.operatorIdentities ?? []).map(pattern);
+    this.istiods = options.istiodIdentities?.length ? options.istiodIdentities.map(pattern) : undefined;
+  }
+
+  /**
+   * Istio config (MCP over xDS): like any xDS config unless istiod identities are configured;
+   * then only a client certificate naming one of them (so never without mTLS).
+   */
+  istioConfigAllowed(call: InspectableCall): boolean {
+    if (!this.istiods) return true;
+    return this.options.mtls && peerIdentity(call).identities.some((id) => this.istiods!.some((p) => p(id)));
   }
 
   /** Lines to log at startup when the configuration leaves load reports open or shut. */
@@ -62,6 +78,9 @@ export class XdsAccess {
     const o = this.options;
     if (o.mtls && this.lrsRules.length === 0) {
       return ['XDS_LRS_NO_IDENTITIES: mTLS is on but no --lrs-identity maps a client identity to clusters; every load report is dropped'];
+    }
+    if (!o.mtls && o.istiodIdentities?.length) {
+      return ['XDS_ISTIOD_IDENTITIES_WITHOUT_MTLS: istiod identities are configured but mTLS is off; no client can prove one, so Istio config is served to nobody'];
     }
     if (!o.mtls && o.allowRemoteUnauthenticatedLrs) {
       return ['XDS_LRS_UNAUTHENTICATED_ALLOWED: load reports are accepted from any peer without authentication; anyone who can reach the xDS port can move traffic. Configure mTLS and --lrs-identity instead'];
