@@ -113,8 +113,10 @@ export class KubeCluster {
   async installCrds(): Promise<void> {
     const api = this.kubeConfig().makeApiClient(k8s.ApiextensionsV1Api);
     const names: string[] = [];
-    for (const file of (await readdir(CRD_DIR)).filter((f) => f.endsWith('.yaml')).sort()) {
-      const crd = YAML.parse(await readFile(join(CRD_DIR, file), 'utf8')) as k8s.V1CustomResourceDefinition;
+    for (const file of (await readdir(CRD_DIR)).filter((f) => f.endsWith('.prescient.dev.yaml')).sort()) {
+      // Through client-node's own YAML loader: its serializer reads typed field names, so a plain
+      // parse would silently drop x-kubernetes-* keys (int-or-string, preserve-unknown-fields).
+      const crd = k8s.loadYaml<k8s.V1CustomResourceDefinition>(await readFile(join(CRD_DIR, file), 'utf8'));
       names.push(crd.metadata!.name!);
       await api.createCustomResourceDefinition({ body: crd }).catch((err: { code?: number }) => {
         if (err.code !== 409) throw err;

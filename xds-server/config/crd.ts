@@ -88,6 +88,40 @@ export function pluralOf(kind: string): string {
   return `${lower}s`;
 }
 
+/**
+ * The status Prescient writes to each resource (xds-server/kube/resource-status.ts): whether the
+ * last reload accepted it, and its errors with JSON paths, like Istio's analysis messages.
+ */
+const STATUS_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    observedGeneration: { type: 'integer', format: 'int64', description: 'The generation the conditions are about.' },
+    servingGeneration: { type: 'integer', format: 'int64', description: 'The generation in the configuration Prescient serves; absent when none is.' },
+    conditions: {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+      items: {
+        type: 'object',
+        required: ['type', 'status', 'lastTransitionTime'],
+        properties: {
+          type: { type: 'string' },
+          status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+          reason: { type: 'string' },
+          message: { type: 'string' },
+          observedGeneration: { type: 'integer', format: 'int64' },
+          lastTransitionTime: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    errors: {
+      type: 'array',
+      description: 'Why the generation was not accepted: error code, JSON path in the resource and message (docs/errors.md).',
+      items: { type: 'object', properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
 /** The CRD object for one kind. */
 export function crdFor(kind: string, documentSchema: JsonSchema, set: SchemaSet): JsonSchema {
   const resources = new Map<string, JsonSchema>([...set.defs, [String(documentSchema.$id), documentSchema]]);
@@ -116,9 +150,17 @@ export function crdFor(kind: string, documentSchema: JsonSchema, set: SchemaSet)
                 kind: { type: 'string' },
                 metadata: { type: 'object' },
                 spec,
+                status: STATUS_SCHEMA,
               },
             },
           },
+          // Status is written through its own subresource, so writing it never moves generation.
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Accepted', type: 'string', jsonPath: '.status.conditions[?(@.type=="Accepted")].status' },
+            { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Accepted")].reason' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
         },
       ],
     },
