@@ -7,6 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { lookupType } from '../../xds-server/envoy/protos.ts';
 import { messageName } from '../../xds-server/envoy/type-urls.ts';
+import { MCP_RESOURCE_TYPE_URL } from '../../xds-server/istio/kinds.ts';
+import { lookupIstioType } from '../../xds-server/istio/protos.ts';
 
 export type ServiceKind = 'ads' | 'cds' | 'eds' | 'lds' | 'rds';
 
@@ -73,9 +75,19 @@ export function nodeMessage(node: TestNode): object {
 
 /** Decodes one resource's inner message; the name is `name` or, for endpoints, `cluster_name`. */
 export function decodeResourceValue(typeUrl: string, value: Uint8Array): { name: string; message: Record<string, any> } {
+  if (typeUrl === MCP_RESOURCE_TYPE_URL) return decodeMcpResource(value);
   const type = lookupType(messageName(typeUrl));
   const message = type.toObject(type.decode(value), TO_OBJECT) as Record<string, any>;
   return { name: message.name ?? message.cluster_name ?? '', message };
+}
+
+/** An Istio config entry (MCP over xDS): named `namespace/name`, `message.spec` the decoded body. */
+function decodeMcpResource(value: Uint8Array): { name: string; message: Record<string, any> } {
+  const resource = lookupIstioType('istio.mcp.v1alpha1.Resource');
+  const m = resource.toObject(resource.decode(value), TO_OBJECT) as Record<string, any>;
+  const body = lookupIstioType(m.body.type_url);
+  const spec = body.toObject(body.decode(m.body.value), TO_OBJECT);
+  return { name: m.metadata.name, message: { metadata: m.metadata, type_url: m.body.type_url, spec } };
 }
 
 function decodeSotw(bytes: Buffer): SotwResponse {
