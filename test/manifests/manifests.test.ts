@@ -19,9 +19,8 @@ function yamlFiles(dir: string): string[] {
 }
 
 const MANIFESTS = path.join(REPO_ROOT, 'manifests');
-const KUBE_FILES = yamlFiles(MANIFESTS).filter(
-  (f) => !f.includes(`${path.sep}bootstrap${path.sep}`) && !f.includes(`${path.sep}options${path.sep}`) && !f.endsWith('kustomization.yaml'),
-);
+/** The base install's objects: crds/ and deploy/ (overlays and components: test/manifests/overlays.test.ts). */
+const KUBE_FILES = [...yamlFiles(path.join(MANIFESTS, 'crds')), ...yamlFiles(path.join(MANIFESTS, 'deploy'))].filter((f) => !f.endsWith('kustomization.yaml'));
 
 function objects(file: string): K8sObject[] {
   return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => {
@@ -115,10 +114,12 @@ describe('Kubernetes manifests', () => {
     for (const name of shipped) assert.equal(configMap.data[name], fs.readFileSync(path.join(dir, name), 'utf8'), name);
   });
 
-  it('list only existing files in kustomization.yaml', () => {
-    const kustomization = objects(path.join(MANIFESTS, 'kustomization.yaml'))[0] as unknown as { resources: string[] };
-    for (const rel of kustomization.resources) assert.ok(fs.existsSync(path.join(MANIFESTS, rel)), rel);
-    assert.deepEqual([...kustomization.resources].sort(), KUBE_FILES.map((f) => path.relative(MANIFESTS, f)).sort());
+  it('list every file of crds/ and deploy/ in their kustomization.yaml, and the base both directories', () => {
+    const resources = (dir: string) => (objects(path.join(MANIFESTS, dir, 'kustomization.yaml'))[0] as unknown as { resources: string[] }).resources;
+    assert.deepEqual(resources('.'), ['crds', 'deploy']);
+    const listed = ['crds', 'deploy'].flatMap((dir) => resources(dir).map((rel) => path.join(dir, rel)));
+    for (const rel of listed) assert.ok(fs.existsSync(path.join(MANIFESTS, rel)), rel);
+    assert.deepEqual(listed.sort(), KUBE_FILES.map((f) => path.relative(MANIFESTS, f)).sort());
   });
 
   describe('security defaults (docs/security.md)', () => {
@@ -168,10 +169,10 @@ describe('Kubernetes manifests', () => {
       assert.ok(DEFAULT_MEMORY_BUDGET_BYTES + PROCESS_BASELINE_BYTES <= limit, 'the default budget fits the shipped limit too');
     });
 
-    it('offer a Redis option with replicas sharing it, reachable only from Prescient', () => {
-      const dir = path.join(MANIFESTS, 'options/redis');
+    it('offer a Redis set-up with replicas sharing it, reachable only from Prescient', () => {
+      const dir = path.join(MANIFESTS, 'overlays/replicas-redis');
       const kustomization = objects(path.join(dir, 'kustomization.yaml'))[0] as unknown as { resources: string[]; patches: { patch: string }[] };
-      assert.deepEqual(kustomization.resources, ['../..', 'redis.yaml']);
+      assert.deepEqual(kustomization.resources, ['../standalone', 'redis.yaml']);
       const patch = kustomization.patches[0]!.patch;
       assert.match(patch, /path: \/spec\/replicas\s+value: 2/);
       assert.match(patch, /name: REDIS_URL\s+value: redis:\/\/prescient-redis\.prescient\.svc:6379/);
