@@ -65,6 +65,16 @@ export class LeaseElection implements LeaderElection {
     return leadership;
   }
 
+  /** Per key: whether this replica leads it, and its fencing token while it does. */
+  status(): Record<string, { leader: boolean; token?: number }> {
+    return Object.fromEntries(
+      [...this.campaigns].map(([key, c]) => {
+        const lease = c.keeper.current();
+        return [key, { leader: lease !== undefined, ...(lease && { token: lease.token }) }];
+      }),
+    );
+  }
+
   /**
    * Stops campaigning. By default gives every held lease up, so another replica takes over at
    * once; `release: false` leaves them to expire, as a crashed replica would.

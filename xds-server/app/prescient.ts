@@ -16,6 +16,10 @@ import type { LeaseStore, Leadership } from '../../api/leadership.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
 import { MemoryLeaseStore } from '../../scorer/store/memory-lease-store.ts';
 import { RedisLeaseStore } from '../../scorer/store/redis-lease-store.ts';
+import { KubeLeaseStore } from '../kube/kube-lease-store.ts';
+import { loadKubeConfig } from '../kube/kube-config.ts';
+import { KubeRest } from '../kube/kube-rest.ts';
+import { podNamespace } from '../kube/pod-namespace.ts';
 import { createScorerMetrics, type ScorerMetrics } from '../../scorer/metrics.ts';
 import { addSelectService } from '../../scorer/select/grpc-select-service.ts';
 import { createSelectHttpHandler } from '../../scorer/select/http-select-handler.ts';
@@ -51,7 +55,7 @@ import type { PrescientModule } from './module.ts';
 import { CaptureModule, type CaptureOptions } from './capture-module.ts';
 import { MirrorModule } from './mirror-module.ts';
 import { FailoverModule } from './failover-module.ts';
-import { ScalingModule } from './scaling-module.ts';
+import { ScalingModule, type KubeAccess } from './scaling-module.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { auditedWeightsPublisher } from '../audit/audited-publishers.ts';
 import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
@@ -93,6 +97,14 @@ export interface PrescientOptions {
   capture?: CaptureOptions;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
+  /** Kubernetes API access for xds-server/kube (`--kubeconfig`); unset: in-cluster, else the default kubeconfig. */
+  kubeconfig?: string;
+  /**
+   * Where leader leases live. `kubernetes`: one `coordination.k8s.io/v1` Lease per key in
+   * `namespace` (default the pod's namespace, else `default`). Default: Redis with a scorer
+   * `redisUrl`, else in memory (one replica).
+   */
+  lease?: { store: 'kubernetes'; namespace?: string };
 }
 
 /** Thrown by `start` when the initial configuration is invalid: nothing was started. */
@@ -132,6 +144,8 @@ export class Prescient {
   private watcher: ConfigWatcher | undefined;
   private election: LeaseElection | undefined;
   private leaseRedis: Redis | undefined;
+  private leaseStore: LeaseStore | undefined;
+  private kube: KubeAccess | undefined;
   /** Reloads parse, validate and render-check in a worker thread, so big configs never stall serving. */
   private readonly reloader = OffThreadReloader.shared();
   xdsPort = 0;
@@ -223,6 +237,7 @@ export class Prescient {
     for (const m of [...this.modules].reverse()) await m.stop(options);
     await this.election?.stop({ release: options.releaseLease ?? true });
     this.leaseRedis?.disconnect();
+    this.kube?.rest.close();
     await this.xds?.close(200);
     await this.admin?.close();
   }
@@ -254,10 +269,22 @@ export class Prescient {
     return this.election.campaign(key);
   }
 
+  /** The Kubernetes API, connected on first use (throws PRESCIENT_KUBE_CONFIG when there is none). */
+  private kubeAccess(): KubeAccess {
+    if (!this.kube) {
+      const { kubeConfig } = loadKubeConfig({ path: this.options.kubeconfig });
+      this.kube = { rest: new KubeRest(kubeConfig), namespace: this.options.lease?.namespace ?? podNamespace() };
+    }
+    return this.kube;
+  }
+
   private startElection(): LeaseElection {
     const s = this.options.scorer === false ? {} : (this.options.scorer ?? {});
     let store: LeaseStore;
-    if (s.redisUrl) {
+    if (this.options.lease?.store === 'kubernetes') {
+      const kube = this.kubeAccess();
+      store = new KubeLeaseStore({ rest: kube.rest, namespace: kube.namespace, now: () => this.clock.now() });
+    } else if (s.redisUrl) {
       this.leaseRedis = new Redis(s.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
       // Errors surface as failed lease steps (logged by the keeper); the client reconnects by itself.
       this.leaseRedis.on('error', () => undefined);
@@ -265,6 +292,7 @@ export class Prescient {
     } else {
       store = new MemoryLeaseStore(() => this.clock.now());
     }
+    this.leaseStore = store;
     return new LeaseElection({
       store,
       holder: s.replicaId ?? randomUUID(),
@@ -272,6 +300,14 @@ export class Prescient {
       clock: this.clock,
       logger: this.options.logger.child({ component: 'leadership' }),
     });
+  }
+
+  /** Where leases live and which keys this replica leads (the scorer's own lease is on /debug/scorer). */
+  private leadershipStatus() {
+    const store = this.leaseStore;
+    const where = store instanceof KubeLeaseStore ? store.describe() : { store: store instanceof RedisLeaseStore ? 'redis' : 'memory' };
+    const scorer = this.scorer?.status();
+    return { ...where, keys: { ...this.election?.status(), ...(scorer && { scorer: { leader: scorer.role === 'leader', ...(scorer.leaseToken !== undefined && { token: scorer.leaseToken }) } }) } };
   }
 
   private async startComponents(): Promise<void> {
@@ -288,7 +324,9 @@ export class Prescient {
     await this.audit.open();
     if (o.scorer !== false) {
       const scorerPublisher = auditedWeightsPublisher(this.board.publisher('scorer'), this.audit, { minShiftPoints: o.auditWeightShiftPoints ?? 20, replica });
-      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics });
+      // With a Kubernetes Lease and no Redis, the scorer is elected through the Lease too.
+      const scorerLease = this.leaseStore instanceof KubeLeaseStore && !o.scorer?.redisUrl ? this.leaseStore.lease('scorer') : undefined;
+      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics, ...(scorerLease && { lease: scorerLease }) });
       this.modules.push(this.scorer);
     }
     this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));
@@ -309,7 +347,7 @@ export class Prescient {
     this.modules.push(this.mirror);
     this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica, ...(this.scorer && { features: this.scorer.features }) });
     this.modules.push(this.failover);
-    this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica });
+    this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica, kube: () => this.kubeAccess() });
     this.modules.push(this.scaling);
     if (o.capture) {
       this.capture = new CaptureModule(o.capture, { clock: this.clock, logger: log });
@@ -348,6 +386,7 @@ export class Prescient {
     this.admin.get('/debug/mirrors', () => this.mirror.status());
     mountFailoverAuditApi(this.admin, this.audit, this.failover);
     this.admin.get('/debug/scaling', () => this.scaling.status());
+    this.admin.get('/debug/leadership', () => this.leadershipStatus());
     this.admin.get('/debug/capture', () => this.capture?.status() ?? { enabled: false });
     this.admin.get('/debug/dns', () => this.dns.status());
     mountIndexPage(this.admin);

@@ -3,10 +3,11 @@
  * leader of the "scaling" key reads the policy's metric for the Service's endpoints from the
  * scorer's feature store (mean or sum per 1 s bucket), forecasts it one start-up time ahead (a
  * least-squares trend over the last 30 s: the scorer's ONNX forecaster is not wired in yet) and
- * asks the pure decider (mirror/scaling-decider.ts). A decision goes to the actuator (dry run or
- * webhook; none in forecast-only mode), the decision list (`/debug/scaling`,
- * `prescient scale decisions`) and the audit trail. The replicas it starts from are the Service's
- * endpoint count, clamped to [min, max]; after each applied decision, the decision's target.
+ * asks the pure decider (mirror/scaling-decider.ts). A decision goes to the actuator (dry run,
+ * webhook or a Kubernetes scale subresource; none in forecast-only mode), the decision list
+ * (`/debug/scaling`, `prescient scale decisions`) and the audit trail. The replicas it starts from
+ * are what the actuator reads from the target where it can (Kubernetes), else the Service's
+ * endpoint count clamped to [min, max] and, after each applied decision, the decision's target.
  */
 import type { MeshConfig, ScalingPolicyDocument } from '../../api/config.ts';
 import { endpointKey } from '../../api/config.ts';
@@ -18,6 +19,8 @@ import { decideScaling, trendForecast, type Sample, type ScalingDecision, type S
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log.ts';
 import { dryRunActuator, webhookActuator, type Actuator } from '../scaling/actuators.ts';
+import type { KubeRest } from '../kube/kube-rest.ts';
+import { KubeScaleActuator, ScaleError } from '../kube/kube-scale-actuator.ts';
 import type { PrescientModule } from './module.ts';
 
 const METRICS: Record<ScalingPolicyDocument['spec']['metric'], { name: MetricName; sum: boolean }> = {
@@ -47,9 +50,12 @@ interface Armed {
   readonly intervalMs: number;
   readonly endpoints: string[];
   readonly actuator: Actuator;
+  readonly actuatorKey: string;
   replicas: number;
   lastActionAt?: number;
   timer?: CancelTimer;
+  /** Why the actuator could not read the target's replicas, last time it tried. */
+  readError?: string;
   lastValue?: number;
   lastForecast?: number;
 }
@@ -62,6 +68,24 @@ export interface ScalingModuleDeps {
   readonly leadership: Leadership;
   readonly audit: AuditLog;
   readonly replica: string;
+  /** The Kubernetes API for the kubernetes actuator, connected on first use; throws when none is configured. */
+  readonly kube?: () => KubeAccess;
+}
+
+export interface KubeAccess {
+  readonly rest: KubeRest;
+  /** Where targets without a namespace live (Prescient's own). */
+  readonly namespace: string;
+}
+
+/** An actuator that cannot work (no Kubernetes API): every decision fails with `message`. */
+function brokenActuator(name: string, message: string): Actuator {
+  return {
+    name,
+    apply: async () => {
+      throw new ScaleError('PRESCIENT_SCALE_FAILED', message);
+    },
+  };
 }
 
 function settingsOf(doc: ScalingPolicyDocument): ScalingSettings {
@@ -98,12 +122,15 @@ export class ScalingModule implements PrescientModule {
       const settings = settingsOf(doc);
       const old = this.armed.get(doc.metadata.name);
       old?.timer?.();
+      const actuatorKey = JSON.stringify([doc.spec.actuator ?? null, settings.min, settings.max]);
       const a: Armed = {
         doc,
         settings,
         intervalMs: doc.spec.interval ? parseDurationMs(doc.spec.interval) : 10_000,
         endpoints: service.spec.endpoints.map(endpointKey),
-        actuator: doc.spec.actuator?.type === 'webhook' ? webhookActuator(doc.spec.actuator.url!) : dryRunActuator,
+        // An unchanged actuator is kept (its resolved Kubernetes resource with it).
+        actuator: old && old.actuatorKey === actuatorKey ? old.actuator : this.actuatorFor(doc, settings),
+        actuatorKey,
         replicas: old?.replicas ?? Math.min(settings.max, Math.max(settings.min, service.spec.endpoints.length)),
         ...(old?.lastActionAt !== undefined && { lastActionAt: old.lastActionAt }),
       };
@@ -112,6 +139,20 @@ export class ScalingModule implements PrescientModule {
     for (const [name, old] of this.armed) if (!next.has(name)) old.timer?.();
     this.armed = next;
     if (this.running) for (const a of this.armed.values()) this.schedule(a);
+  }
+
+  private actuatorFor(doc: ScalingPolicyDocument, settings: ScalingSettings): Actuator {
+    const spec = doc.spec.actuator;
+    if (spec?.type === 'webhook') return webhookActuator(spec.url!);
+    if (spec?.type !== 'kubernetes') return dryRunActuator;
+    let kube: KubeAccess;
+    try {
+      if (!this.deps.kube) throw new Error('this server has no Kubernetes API configured');
+      kube = this.deps.kube();
+    } catch (err) {
+      return brokenActuator('kubernetes', `ScalingPolicy ${doc.metadata.name}: cannot reach Kubernetes (${(err as Error).message}); run in a cluster or give --kubeconfig`);
+    }
+    return new KubeScaleActuator({ target: spec.target!, rest: kube.rest, defaultNamespace: kube.namespace, minReplicas: settings.min, maxReplicas: settings.max });
   }
 
   start(): void {
@@ -154,6 +195,15 @@ export class ScalingModule implements PrescientModule {
       observed.push({ at: bucketEnd - (length - 1 - i) * res, value });
     }
     const forecast = trendForecast(observed.filter((s) => s.at > now - TREND_WINDOW_MS), a.settings.startupMs);
+    if ((a.doc.spec.mode ?? 'act') === 'act' && a.actuator.readReplicas) {
+      // The target's own count wins over what this module believes (a person or a former leader changed it).
+      try {
+        a.replicas = await a.actuator.readReplicas();
+        delete a.readError;
+      } catch (err) {
+        a.readError = (err as Error).message;
+      }
+    }
     a.lastValue = observed.at(-1)?.value;
     a.lastForecast = forecast;
     const decision = decideScaling({ at: now, replicas: a.replicas, observed, resolutionMs: res, ...(forecast !== undefined && { forecast }), ...(a.lastActionAt !== undefined && { lastActionAt: a.lastActionAt }) }, a.settings);
@@ -208,6 +258,7 @@ export class ScalingModule implements PrescientModule {
         mode: a.doc.spec.mode ?? 'act',
         actuator: a.actuator.name,
         replicas: a.replicas,
+        ...(a.readError && { readError: a.readError }),
         lastActionAt: a.lastActionAt,
         lastValue: a.lastValue,
         forecast: a.lastForecast,

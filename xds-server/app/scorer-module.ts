@@ -17,6 +17,8 @@ import { ScorerLoop } from '../../scorer/loop/scorer-loop.ts';
 import { MemoryScoreStore } from '../../scorer/store/memory-score-store.ts';
 import { RedisScoreStore } from '../../scorer/store/redis-score-store.ts';
 import type { ScoreStore } from '../../scorer/store/types.ts';
+import { LeasedScoreStore } from '../../scorer/store/leased-score-store.ts';
+import type { KeyLease } from '../../api/leadership.ts';
 import { createIngestHandler } from '../../scorer/telemetry/ingest-api.ts';
 import { LoadReportAdapter } from '../../scorer/telemetry/load-reports.ts';
 import { KnownEndpoints } from '../../scorer/telemetry/known-endpoints.ts';
@@ -60,6 +62,11 @@ export interface ScorerModuleDeps {
   readonly publisher: SlicePublisher;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * The scoring lease from the root's lease store (a Kubernetes Lease), used when there is no
+   * Redis: replicas elect one scorer through it, and each keeps its weights in memory.
+   */
+  readonly lease?: KeyLease;
 }
 
 /** Shape of the EWMA-only forecaster used when no model loads (that of the shipped model). */
@@ -99,7 +106,7 @@ export class ScorerModule implements PrescientModule {
       return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS, alpha: LIVE_EWMA_ALPHA });
     });
     const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons, alpha: LIVE_EWMA_ALPHA });
-    const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : new MemoryScoreStore({ now, exclusive: true });
+    const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : deps.lease ? new LeasedScoreStore(deps.lease, now) : new MemoryScoreStore({ now, exclusive: true });
     if (store instanceof RedisScoreStore) {
       // Serving must not depend on Redis: without it, static weights are pushed until it is back.
       await store.ready().catch((err: Error) => log.warn({ err: err.message }, 'Redis not reachable yet; serving static weights until it is'));

@@ -1,7 +1,8 @@
 /**
  * Where scaling decisions go. Dry run records them only (log, `/debug/scaling`, audit); the
  * webhook POSTs each decision as JSON and counts a non-2xx answer as a failure (the replicas the
- * module believes in then stay). The Kubernetes scale subresource is not built yet.
+ * module believes in then stay); the Kubernetes actuator (xds-server/kube/kube-scale-actuator.ts)
+ * writes the target's scale subresource.
  */
 import type { ScalingDecision } from '../../mirror/scaling-decider.ts';
 
@@ -14,6 +15,8 @@ export interface ScaleRequest extends ScalingDecision {
 export interface Actuator {
   readonly name: string;
   apply(request: ScaleRequest): Promise<void>;
+  /** The replicas the target has now, where the actuator can read them (Kubernetes); decisions start from it. */
+  readReplicas?(): Promise<number>;
 }
 
 export const dryRunActuator: Actuator = { name: 'dryRun', apply: async () => undefined };

@@ -20,6 +20,9 @@ export interface ServeFlags {
   tlsCa?: string;
   tlsRequireClientCert?: boolean;
   redisUrl?: string;
+  lease?: 'kubernetes';
+  leaseNamespace?: string;
+  kubeconfig?: string;
   scorer: boolean;
   model?: string;
   provider: 'cpu' | 'cuda' | 'webgpu';
@@ -129,6 +132,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         : false,
       ...(flags.dnsServer.length ? { resolver: { servers: flags.dnsServer } } : {}),
       ...(flags.auditFile ? { auditFile: flags.auditFile } : {}),
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.lease === 'kubernetes' ? { lease: { store: 'kubernetes' as const, ...(flags.leaseNamespace && { namespace: flags.leaseNamespace }) } } : {}),
       ...(flags.captureAddress
         ? {
             capture: {
