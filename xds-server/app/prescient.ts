@@ -44,6 +44,10 @@ import { DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeli
 import { checkRendering } from '../pipeline/render-check.ts';
 import { OffThreadReloader } from '../pipeline/off-thread-reloader.ts';
 import { effectiveWeightSink } from '../pipeline/effective-weight-sink.ts';
+import { IstioConfigSink } from '../pipeline/istio-config-sink.ts';
+import { McpResourceCache } from '../cache/mcp-cache.ts';
+import { createIstioMetrics, type IstioMetrics } from '../istio/metrics.ts';
+import { DEFAULT_ISTIO_OPTIONS, type IstioTranslateOptions } from '../translate/istio/types.ts';
 import { RenderTargets } from '../pipeline/render-targets.ts';
 import { weightsReport } from '../pipeline/weights-report.ts';
 import type { XdsAccessOptions } from '../transport/access/xds-access.ts';
@@ -97,6 +101,12 @@ export interface PrescientOptions {
   capture?: CaptureOptions;
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
+  /**
+   * Prescient as istiod's config source over MCP-over-xDS (docs/istio.md): on by default (it
+   * renders only while an istiod is subscribed); the namespace and domain of the Istio names, or
+   * `false` to answer Istio types empty.
+   */
+  istio?: Partial<IstioTranslateOptions> | false;
   /** Kubernetes API access for xds-server/kube (`--kubeconfig`); unset: in-cluster, else the default kubeconfig. */
   kubeconfig?: string;
   /**
@@ -122,6 +132,10 @@ export class Prescient {
   readonly xdsMetrics: XdsMetrics = createXdsMetrics();
   readonly scorerMetrics: ScorerMetrics = createScorerMetrics();
   readonly dnsMetrics: DnsMetrics = createDnsMetrics();
+  readonly istioMetrics: IstioMetrics = createIstioMetrics();
+  /** The Istio config istiod reads (MCP over xDS), encoded once per model. */
+  readonly mcpCache = new McpResourceCache();
+  private istio: IstioConfigSink | undefined;
   private readonly board: DecisionBoard;
   private readonly manual = new Map<string, SlicePublisher>();
   private readonly publisher: Publisher;
@@ -164,6 +178,10 @@ export class Prescient {
     this.publisher = new Publisher(this.cache, options.logger.child({ component: 'publisher' }), this.xdsMetrics);
     this.sinks.push({ name: 'xds', onModel: (model) => this.publisher.publishAll(this.targets.all(), model) });
     this.sinks.push(effectiveWeightSink(this.xdsMetrics));
+    if (options.istio !== false) {
+      this.istio = new IstioConfigSink(this.mcpCache, { ...DEFAULT_ISTIO_OPTIONS, ...options.istio }, this.istioMetrics, options.logger.child({ component: 'istio' }), () => this.model);
+      this.sinks.push(this.istio);
+    }
     // A group's first client should not wait for the debounce: render it from the current model.
     this.targets = new RenderTargets((target) => this.publisher.publishGroup(target, this.buildModel()));
     this.debouncer = new PushDebouncer((sources) => this.push(sources), options.debounce ?? DEFAULT_DEBOUNCE, timersOf(this.clock), (err) =>
@@ -366,6 +384,7 @@ export class Prescient {
       access: { ...o.xdsAccess, adminToken: o.adminToken },
       logger: log,
       clock: () => this.clock.now(),
+      ...(this.istio && { mcp: { cache: this.mcpCache, metrics: this.istioMetrics } }),
     });
     // Endpoint selection works from static weights too; with the scorer it follows its weights.
     const selector = new EndpointSelector({ model: () => this.model, confidence: (s) => this.scorer?.confidence(s) });
@@ -374,7 +393,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.mirror.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.istioMetrics.registry, this.mirror.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
@@ -389,6 +408,7 @@ export class Prescient {
     this.admin.get('/debug/leadership', () => this.leadershipStatus());
     this.admin.get('/debug/capture', () => this.capture?.status() ?? { enabled: false });
     this.admin.get('/debug/dns', () => this.dns.status());
+    this.admin.get('/debug/istio', () => this.istio?.status() ?? { enabled: false });
     mountIndexPage(this.admin);
 
     this.xdsPort = await this.xds.listen(o.xdsAddress);

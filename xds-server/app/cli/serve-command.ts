@@ -37,6 +37,10 @@ export interface ServeFlags {
   /** A string when it came from the environment (`;`-separated / `,`-separated). */
   lrsIdentity: string[] | string;
   operatorIdentity: string[] | string;
+  istiodIdentity: string[] | string;
+  istio: boolean;
+  istioNamespace: string;
+  istioDomain: string;
   lrsAllowUnauthenticated?: boolean;
   lrsMaxSourceShare?: number;
   featureStoreBudgetMb?: number;
@@ -118,7 +122,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       maxNewStreamsPerSecond: flags.maxNewStreams,
       lrsIntervalMs: flags.lrsIntervalMs,
       nodeGroups,
-      xdsAccess: { lrsIdentities, operatorIdentities: listFlag(flags.operatorIdentity, ','), allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
+      xdsAccess: { lrsIdentities, operatorIdentities: listFlag(flags.operatorIdentity, ','), istiodIdentities: listFlag(flags.istiodIdentity, ','), allowRemoteUnauthenticatedLrs: flags.lrsAllowUnauthenticated },
+      istio: flags.istio === false ? false : { namespace: flags.istioNamespace, domain: flags.istioDomain },
       scorer: flags.scorer
         ? {
             redisUrl: flags.redisUrl,
