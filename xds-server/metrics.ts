@@ -90,6 +90,12 @@ export function createXdsMetrics(registry = new client.Registry()) {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    acks: new client.Counter({
+      name: 'prescient_xds_acks_total',
+      help: 'Responses clients acknowledged (ACK: the version now runs there), by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
     streamsRefused: new client.Counter({
       name: 'prescient_xds_streams_refused_total',
       help: 'New streams refused by the per-second cap (clients retry with backoff)',

@@ -186,6 +186,7 @@ export abstract class XdsSession<Plan> {
     } else {
       st.rejected = false;
       st.ackedVersion = version;
+      this.ctx.metrics.acks.inc({ type: typeLabel(st.typeUrl) });
     }
     return true;
   }

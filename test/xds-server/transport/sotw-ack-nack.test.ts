@@ -13,6 +13,20 @@ describe('SotW ACK, NACK and nonces', () => {
   });
   afterEach(() => h.stop());
 
+  it('counts each ACK in prescient_xds_acks_total by type, and a NACK not', async () => {
+    const s = h.client.sotw();
+    const before = await metricValue('prescient_xds_acks_total', { type: 'cds' });
+    s.send({ node: envoyNode(), type_url: TYPE_URL.cluster });
+    const good = await s.next();
+    s.ack(good);
+    await s.expectNone(100);
+    assert.equal(await metricValue('prescient_xds_acks_total', { type: 'cds' }), before + 1);
+    h.cache.publish('envoy', renderedSet(...service('a', { connectTimeoutS: 7 })));
+    s.nack(await s.next(), 'rejected', [], good.version_info);
+    await s.expectNone(100);
+    assert.equal(await metricValue('prescient_xds_acks_total', { type: 'cds' }), before + 1);
+  });
+
   it('records a NACK with its message, counts it, keeps the ACKed version and does not resend the rejected one', async () => {
     const s = h.client.sotw();
     s.send({ node: envoyNode(), type_url: TYPE_URL.cluster });
