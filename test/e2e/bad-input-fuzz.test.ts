@@ -37,10 +37,12 @@ class Pipeline {
   readonly publisher = new Publisher(this.cache, silentLogger);
   private clock = 0;
 
-  constructor(initial: MeshConfig) {
-    this.state.accept(initial, 0, this.clock);
-    const { refused } = this.publisher.publishAll(GROUPS, this.snapshot());
+  static async create(initial: MeshConfig): Promise<Pipeline> {
+    const p = new Pipeline();
+    p.state.accept(initial, 0, p.clock);
+    const { refused } = await p.publisher.publishAll(GROUPS, p.snapshot());
     assert.equal(refused, 0, 'the demo mesh itself must publish');
+    return p;
   }
 
   snapshot(): MeshModel {
@@ -78,7 +80,7 @@ interface Tally {
 }
 
 /** Applies one edit, checks every property and tallies the outcome. */
-function step(p: Pipeline, edit: ConfigEdit, tally: Tally): void {
+async function step(p: Pipeline, edit: ConfigEdit, tally: Tally): Promise<void> {
   tally.steps++;
   const before = cacheFingerprint(p.cache);
   const configBefore = p.state.config;
@@ -93,7 +95,7 @@ function step(p: Pipeline, edit: ConfigEdit, tally: Tally): void {
   } else {
     if (result.documents.length === 0) tally.acceptedEmpty++;
     const snapshot = p.snapshot();
-    const outcome = p.publisher.publishAll(GROUPS, snapshot);
+    const outcome = await p.publisher.publishAll(GROUPS, snapshot);
     const expected = expectedIssues(snapshot);
     const refusedGroups = [...expected].filter(([, issues]) => issues.length > 0).map(([g]) => g);
     assert.equal(outcome.refused, refusedGroups.length);
@@ -123,13 +125,13 @@ function step(p: Pipeline, edit: ConfigEdit, tally: Tally): void {
 describe('e2e: bad input never reaches a proxy', function () {
   this.timeout(60_000);
 
-  it(`keeps invalid resources out of the cache over ${RUNS} runs of random config edits`, () => {
+  it(`keeps invalid resources out of the cache over ${RUNS} runs of random config edits`, async () => {
     const initial = demoConfig();
     const tally: Tally = { steps: 0, loaderRefused: 0, acceptedEmpty: 0, published: 0, validationRefused: [], verified: new Set() };
-    fc.assert(
-      fc.property(fc.array(configEdit, { minLength: 1, maxLength: 3 }), (edits) => {
-        const p = new Pipeline(initial);
-        for (const edit of edits) step(p, edit, tally);
+    await fc.assert(
+      fc.asyncProperty(fc.array(configEdit, { minLength: 1, maxLength: 3 }), async (edits) => {
+        const p = await Pipeline.create(initial);
+        for (const edit of edits) await step(p, edit, tally);
       }),
       { numRuns: RUNS, seed: SEED },
     );

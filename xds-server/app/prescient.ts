@@ -31,7 +31,7 @@ import { configHash } from '../pipeline/config-hash.ts';
 import { ResourceCache } from '../cache/resource-cache.ts';
 import { NodeGroupResolver, type NodeGroupSelector } from '../cache/node-groups.ts';
 import { createDnsMetrics, type DnsMetrics } from '../dns/metrics.ts';
-import { formatConfigError, loadConfigFiles, watchConfig, type ConfigWatcher } from '../config/index.ts';
+import { formatConfigError, watchConfig, type ConfigWatcher } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { createXdsMetrics, type XdsMetrics } from '../metrics.ts';
 import { buildMeshModel } from '../model/build-mesh-model.ts';
@@ -41,8 +41,9 @@ import { DecisionBoard } from '../pipeline/decision-board.ts';
 import type { ModelSink } from '../pipeline/model-sink.ts';
 import { Publisher } from '../pipeline/publisher.ts';
 import { DEFAULT_DEBOUNCE, PushDebouncer, type DebounceOptions } from '../pipeline/push-debouncer.ts';
-import { checkRendering } from '../pipeline/render-check.ts';
 import { OffThreadReloader } from '../pipeline/off-thread-reloader.ts';
+import { admitResources, type AdmissionResult } from '../pipeline/admit-resources.ts';
+import { CustomResourceConfig, type CustomResourceSourceOptions } from '../kube/custom-resource-config.ts';
 import { effectiveWeightSink } from '../pipeline/effective-weight-sink.ts';
 import { IstioConfigSink } from '../pipeline/istio-config-sink.ts';
 import { McpResourceCache } from '../cache/mcp-cache.ts';
@@ -65,6 +66,7 @@ import { auditedWeightsPublisher } from '../audit/audited-publishers.ts';
 import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
+import { KubernetesDiscoveryModule, type KubernetesDiscoveryOptions } from './kubernetes-discovery-module.ts';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import client from 'prom-client';
@@ -102,11 +104,18 @@ export interface PrescientOptions {
   /** Wall clock by default; a virtual clock runs the whole server in simulated time. */
   clock?: Clock;
   /**
+   * Config from Prescient's custom resources as well as the files (`--config-source kubernetes`):
+   * watched, admitted with the files per docs/config.md, each resource's status written back.
+   */
+  customResources?: CustomResourceSourceOptions;
+  /**
    * Prescient as istiod's config source over MCP-over-xDS (docs/istio.md): on by default (it
    * renders only while an istiod is subscribed); the namespace and domain of the Istio names, or
    * `false` to answer Istio types empty.
    */
   istio?: Partial<IstioTranslateOptions> | false;
+  /** EndpointSlice watch tuning for Services with `discovery.kubernetes` (tests shorten it). */
+  discoveryWatch?: KubernetesDiscoveryOptions['watch'];
   /** Kubernetes API access for xds-server/kube (`--kubeconfig`); unset: in-cluster, else the default kubeconfig. */
   kubeconfig?: string;
   /**
@@ -129,7 +138,7 @@ export class Prescient {
   readonly configState: ConfigState;
   readonly clock: Clock;
   /** This server's own metrics: two servers in one process never share a counter. */
-  readonly xdsMetrics: XdsMetrics = createXdsMetrics();
+  readonly xdsMetrics: XdsMetrics;
   readonly scorerMetrics: ScorerMetrics = createScorerMetrics();
   readonly dnsMetrics: DnsMetrics = createDnsMetrics();
   readonly istioMetrics: IstioMetrics = createIstioMetrics();
@@ -151,6 +160,7 @@ export class Prescient {
   private capture: CaptureModule | undefined;
   private failover!: FailoverModule;
   private scaling!: ScalingModule;
+  private discovery!: KubernetesDiscoveryModule;
   /** The audit trail of automated actions (and of operators' undos). */
   audit!: AuditLog;
   private xds!: XdsServer;
@@ -169,7 +179,10 @@ export class Prescient {
     private readonly options: PrescientOptions,
     config: MeshConfig,
     documents: number,
+    metrics: XdsMetrics,
+    private readonly resources: CustomResourceConfig | undefined,
   ) {
+    this.xdsMetrics = metrics;
     this.clock = options.clock ?? systemClock;
     this.configState = new ConfigState(options.configPaths, this.xdsMetrics);
     this.configState.accept(config, documents, this.clock.now());
@@ -192,12 +205,19 @@ export class Prescient {
   }
 
   static async start(options: PrescientOptions): Promise<Prescient> {
-    const now = (options.clock ?? systemClock).now();
-    const initial = checkRendering(await loadConfigFiles(options.configPaths), now);
+    const clock = options.clock ?? systemClock;
+    const metrics = createXdsMetrics();
+    // Custom resources are listed before the first load, so the first configuration holds them.
+    const resources = options.customResources
+      ? await CustomResourceConfig.open(options.customResources, { clock, logger: options.logger.child({ component: 'custom-resources' }), metrics })
+      : undefined;
+    const initial = await admitResources(options.configPaths, resources?.input(), clock.now());
     if (!initial.ok) {
+      await resources?.stop();
       throw new InitialConfigError(initial.errors.map(formatConfigError));
     }
-    const p = new Prescient(options, initial.config, initial.documents.length);
+    const p = new Prescient(options, initial.config, initial.documents.length, metrics, resources);
+    resources?.settle(initial);
     try {
       await p.startComponents();
     } catch (err) {
@@ -252,6 +272,7 @@ export class Prescient {
     this.debouncer.close();
     this.changeTimer.stop();
     this.watcher?.close();
+    await this.resources?.stop();
     for (const m of [...this.modules].reverse()) await m.stop(options);
     await this.election?.stop({ release: options.releaseLease ?? true });
     this.leaseRedis?.disconnect();
@@ -267,7 +288,7 @@ export class Prescient {
 
   private async push(sources: ReadonlySet<string>): Promise<void> {
     const model = this.buildModel();
-    for (const sink of this.sinks) sink.onModel(model);
+    for (const sink of this.sinks) await sink.onModel(model);
     this.changeTimer.arm(model.nextChangeAt);
     if (model.conflicts.length) this.options.logger.warn({ conflicts: model.conflicts }, 'decisions the model could not apply');
     this.options.logger.debug({ sources: [...sources], publish: this.publisher.status() }, 'pushed');
@@ -340,6 +361,19 @@ export class Prescient {
       ...(this.leaseRedis && { redis: { client: this.leaseRedis }, idPrefix: `${replica.slice(0, 8)}-` }),
     });
     await this.audit.open();
+    // Endpoints from Kubernetes EndpointSlices: kept beside the declared config, and every change
+    // goes through onConfig like a reload, so the scorer, DNS, failover and the model all see it.
+    this.discovery = new KubernetesDiscoveryModule(
+      { ...(o.kubeconfig !== undefined && { kubeconfig: o.kubeconfig }), ...(o.discoveryWatch && { watch: o.discoveryWatch }) },
+      {
+        clock: this.clock,
+        logger: log.child({ component: 'kubernetes-discovery' }),
+        onEndpoints: (discovered) => {
+          if (this.configState.setDiscovered(discovered)) this.onConfig(this.configState.config);
+        },
+      },
+    );
+    this.modules.push(this.discovery);
     if (o.scorer !== false) {
       const scorerPublisher = auditedWeightsPublisher(this.board.publisher('scorer'), this.audit, { minShiftPoints: o.auditWeightShiftPoints ?? 20, replica });
       // With a Kubernetes Lease and no Redis, the scorer is elected through the Lease too.
@@ -393,11 +427,11 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.istioMetrics.registry, this.mirror.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.istioMetrics.registry, this.mirror.metrics.registry, this.discovery.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),
-      config: () => ({ ...this.configState.status(), configHash: configHash(this.config), publish: this.publisher.status(), model: { nextChangeAt: this.model.nextChangeAt, conflicts: this.model.conflicts } }),
+      config: () => ({ ...this.configState.status(), ...(this.resources && { customResources: this.resources.status() }), configHash: configHash(this.config), publish: this.publisher.status(), model: { nextChangeAt: this.model.nextChangeAt, conflicts: this.model.conflicts } }),
       scorer: () => this.scorer?.status(),
       weights: () => weightsReport(this.model),
       modules: () => Object.fromEntries(this.modules.map((m) => [m.name, m.status()])),
@@ -417,22 +451,25 @@ export class Prescient {
     for (const m of this.modules) await m.start();
 
     this.reloader.warm(o.configPaths, this.clock.now());
-    this.watcher = watchConfig(
+    this.watcher = watchConfig<AdmissionResult>(
       o.configPaths,
       (result) => {
         const now = this.clock.now();
         if (this.configState.reload(result, now, log)) this.onConfig(this.configState.config);
+        this.resources?.settle(result);
       },
       {
         // The worker already ran the render check; if the worker itself fails, reload here.
         load: (paths) =>
-          this.reloader.load(paths, this.clock.now()).catch(async (err: Error) => {
+          this.reloader.load(paths, this.clock.now(), this.resources?.input()).catch(async (err: Error) => {
             log.error({ err: err.message }, 'config reload worker failed; reloading on the serving thread');
-            return checkRendering(await loadConfigFiles(paths), this.clock.now());
+            return admitResources(paths, this.resources?.input(), this.clock.now());
           }),
         onWatchError: (err) => log.warn({ err: err.message }, 'config path not watched; edits to it are not hot-reloaded until restart'),
       },
     );
+    // A custom resource created, edited or deleted reloads through the same debounced path as a file edit.
+    this.resources?.onChange(() => this.watcher?.trigger());
     log.info({ xds: `${o.xdsAddress.split(':')[0]}:${this.xdsPort}`, admin: `${o.adminAddress.split(':')[0]}:${this.adminPort}`, modules: this.modules.map((m) => m.name) }, 'prescient serving');
   }
 }

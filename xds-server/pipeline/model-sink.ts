@@ -7,5 +7,6 @@ import type { MeshModel } from '../../api/mesh-model.ts';
 
 export interface ModelSink {
   readonly name: string;
-  onModel(model: MeshModel): void;
+  /** A sink may work asynchronously (in slices); the next push waits for it. */
+  onModel(model: MeshModel): void | Promise<unknown>;
 }

@@ -13,6 +13,7 @@ import type { MeshModel } from '../../api/mesh-model.ts';
 import { renderKey, translate, type RenderedSet, type RenderTarget } from '../translate/index.ts';
 import { formatIssue, type ValidationIssue } from '../validate/index.ts';
 import { RenderingMemo } from './rendering-memo.ts';
+import { TimeSlicer } from './time-slicer.ts';
 
 /** What the publisher needs from the cache: publishing a rendered set for a group. */
 export interface PublishTarget {
@@ -56,17 +57,20 @@ export class Publisher {
 
   /**
    * Renders every target some client has asked for from one model: once per render key, then
-   * published to every group with that key.
+   * published to every group with that key. Validation runs in slices (a 50,000-endpoint mesh
+   * takes hundreds of ms), so the serving thread keeps answering; each group's set is still
+   * published whole, in one step.
    */
-  publishAll(targets: Iterable<RenderTarget>, model: MeshModel): { published: number; refused: number } {
+  async publishAll(targets: Iterable<RenderTarget>, model: MeshModel): Promise<{ published: number; refused: number }> {
     const end = this.metrics.pushSeconds.startTimer();
+    const slicer = new TimeSlicer();
     const shared = new Map<string, Rendering>();
     let published = 0;
     let refused = 0;
-    for (const target of targets) {
+    for (const target of [...targets]) {
       const key = renderKey(target);
       let rendering = shared.get(key);
-      if (!rendering) shared.set(key, (rendering = this.render(target, model)));
+      if (!rendering) shared.set(key, (rendering = await this.renderSliced(target, model, slicer)));
       if (this.publishRendering(target.group, rendering, model.now)) published++;
       else refused++;
     }
@@ -89,11 +93,24 @@ export class Publisher {
 
   /** Resources unchanged since the key's last rendering are neither validated nor encoded again. */
   private render(target: RenderTarget, model: MeshModel): Rendering {
+    const rendered = this.translate(target, model);
+    if (!rendered.set) return rendered;
+    const issues = this.memo.validate(rendered.set);
+    return { set: rendered.set, issues, messages: issues.map(formatIssue) };
+  }
+
+  private async renderSliced(target: RenderTarget, model: MeshModel, slicer: TimeSlicer): Promise<Rendering> {
+    const rendered = this.translate(target, model);
+    if (!rendered.set) return rendered;
+    await slicer.maybeYield();
+    const issues = await this.memo.validateSliced(rendered.set, slicer);
+    return { set: rendered.set, issues, messages: issues.map(formatIssue) };
+  }
+
+  private translate(target: RenderTarget, model: MeshModel): Rendering {
     this.renderings++;
     try {
-      const set = this.memo.reuse(renderKey(target), translate(model, target));
-      const issues = this.memo.validate(set);
-      return { set, issues, messages: issues.map(formatIssue) };
+      return { set: this.memo.reuse(renderKey(target), translate(model, target)), issues: [], messages: [] };
     } catch (err) {
       return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${target.flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
     }

@@ -12,6 +12,7 @@ import type { TypeUrl } from '../envoy/type-urls.ts';
 import type { RenderedResource, RenderedSet } from '../translate/types.ts';
 import { checkCrossReferences } from '../validate/cross-references.ts';
 import { validateResource, type ValidationIssue } from '../validate/index.ts';
+import type { TimeSlicer } from './time-slicer.ts';
 
 export class RenderingMemo {
   /** Per render key (targets with equal flavor and labels), the last rendering seen. */
@@ -39,15 +40,28 @@ export class RenderingMemo {
   /** Every issue of the set, as `validateResources` reports them; proto rules run once per object. */
   validate(set: RenderedSet): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
+    for (const resources of set.values()) for (const r of resources.values()) issues.push(...this.issuesOf(r));
+    issues.push(...checkCrossReferences(set));
+    return issues;
+  }
+
+  /** `validate`, giving the event loop a turn between resources whenever `slicer` says so. */
+  async validateSliced(set: RenderedSet, slicer: TimeSlicer): Promise<ValidationIssue[]> {
+    const issues: ValidationIssue[] = [];
     for (const resources of set.values()) {
       for (const r of resources.values()) {
-        let found = this.issues.get(r);
-        if (!found) this.issues.set(r, (found = validateResource(r)));
-        issues.push(...found);
+        issues.push(...this.issuesOf(r));
+        await slicer.maybeYield();
       }
     }
     issues.push(...checkCrossReferences(set));
     return issues;
+  }
+
+  private issuesOf(r: RenderedResource): readonly ValidationIssue[] {
+    let found = this.issues.get(r);
+    if (!found) this.issues.set(r, (found = validateResource(r)));
+    return found;
   }
 }
 

@@ -21,7 +21,7 @@ describe('per-group rendering', () => {
     ['sandbox-a', { clusters: [{ name: 'greeter-sandbox-a', protocol: 'grpc' as const, audience: { sandbox: 'a' }, endpoints: [{ address: '10.9.0.1', port: 80 }] }] }],
   ]);
 
-  it('renders a labelled group differently and shares one rendering and encoding between equal groups', () => {
+  it('renders a labelled group differently and shares one rendering and encoding between equal groups', async () => {
     const resolver = new NodeGroupResolver([parseNodeGroup('name=sandbox-a,flavor=envoy,cluster=sandbox-a,label.sandbox=a')]);
     const labelled = resolver.resolve({ id: 'x', cluster: 'sandbox-a', metadata: {}, user_agent_name: 'envoy' });
     assert.deepEqual(labelled, { group: 'sandbox-a', flavor: 'envoy', labels: { sandbox: 'a' } });
@@ -33,7 +33,7 @@ describe('per-group rendering', () => {
     const publisher = new Publisher(cache, silentLogger);
     const model = buildMeshModel(config(), sandboxCluster, 0);
 
-    assert.deepEqual(publisher.publishAll([labelled, ...plain], model), { published: 3, refused: 0 });
+    assert.deepEqual(await publisher.publishAll([labelled, ...plain], model), { published: 3, refused: 0 });
     assert.equal(publisher.status().renderings, 2, 'three groups, two distinct targets: two renderings');
 
     const clusters = (g: string) => [...cache.view(g)!.resources(TYPE_URL.cluster).keys()].sort();

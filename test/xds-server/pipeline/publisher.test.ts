@@ -43,8 +43,8 @@ describe('Publisher', () => {
     publisher = new Publisher(cache, silentLogger);
   });
 
-  it('publishes a valid rendering for every demanded group, each for its flavor', () => {
-    assert.deepEqual(publisher.publishAll(BOTH, snapshot(goodMesh())), { published: 2, refused: 0 });
+  it('publishes a valid rendering for every demanded group, each for its flavor', async () => {
+    assert.deepEqual(await publisher.publishAll(BOTH, snapshot(goodMesh())), { published: 2, refused: 0 });
     assert.deepEqual(cache.groups().sort(), ['envoy', 'grpc']);
     assert.deepEqual([...cache.view('envoy')!.resources(TYPE_URL.cluster).keys()], ['greeter']);
     assert.ok(cache.view('grpc')!.resources(TYPE_URL.listener).has('greeter'), 'gRPC clients get an api_listener named by the host');
@@ -52,11 +52,11 @@ describe('Publisher', () => {
     assert.equal(publisher.status().lastFailure, undefined);
   });
 
-  it('never publishes a set that fails validation: the previous resources keep serving byte for byte', () => {
-    publisher.publishAll(BOTH, snapshot(goodMesh()));
+  it('never publishes a set that fails validation: the previous resources keep serving byte for byte', async () => {
+    await publisher.publishAll(BOTH, snapshot(goodMesh()));
     const served = cacheFingerprint(cache);
     resetDocumentCounter();
-    assert.deepEqual(publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000)), { published: 0, refused: 2 });
+    assert.deepEqual(await publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000)), { published: 0, refused: 2 });
     assert.deepEqual(cacheFingerprint(cache), served);
     assert.equal(publisher.status().publishes, 2, 'only the first publishes counted');
   });
@@ -66,8 +66,8 @@ describe('Publisher', () => {
     assert.equal(cache.view('envoy'), undefined);
   });
 
-  it('names the group, config document and path of the refusal in lastFailure', () => {
-    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000));
+  it('names the group, config document and path of the refusal in lastFailure', async () => {
+    await publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh(), 2_000));
     const failure = publisher.status().lastFailure!;
     assert.ok(failure, 'a refusal is kept for /debug/config');
     assert.equal(failure.at, 2_000);
@@ -78,26 +78,26 @@ describe('Publisher', () => {
     assert.match(failure.messages.join('\n'), /mesh\.yaml document 0 \(Service greeter\) at spec\.connectTimeout: .*connect_timeout/);
   });
 
-  it('clears lastFailure once a push publishes every group', () => {
-    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
+  it('clears lastFailure once a push publishes every group', async () => {
+    await publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
     assert.ok(publisher.status().lastFailure);
     resetDocumentCounter();
-    publisher.publishAll(BOTH, snapshot(goodMesh()));
+    await publisher.publishAll(BOTH, snapshot(goodMesh()));
     assert.equal(publisher.status().lastFailure, undefined);
   });
 
   it('counts every refused set in prescient_publish_rejected_total', async () => {
     const before = await rejectedTotal();
-    publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
+    await publisher.publishAll(BOTH, snapshot(zeroTimeoutMesh()));
     assert.equal(await rejectedTotal(), before + 2);
-    publisher.publishAll(BOTH, snapshot(goodMesh()));
+    await publisher.publishAll(BOTH, snapshot(goodMesh()));
     assert.equal(await rejectedTotal(), before + 2, 'valid sets do not count');
   });
 
-  it('refuses a snapshot translate cannot render, and still publishes the groups it can', () => {
+  it('refuses a snapshot translate cannot render, and still publishes the groups it can', async () => {
     // Health checks are rendered for Envoy only, so only the Envoy group meets the bad duration.
     const mesh = meshConfig(service('greeter', { healthChecks: [{ type: 'tcp', interval: 'soon' }] }));
-    assert.deepEqual(publisher.publishAll(BOTH, snapshot(mesh)), { published: 1, refused: 1 });
+    assert.deepEqual(await publisher.publishAll(BOTH, snapshot(mesh)), { published: 1, refused: 1 });
     assert.equal(cache.view('envoy'), undefined);
     assert.ok(cache.view('grpc'));
     const failure = publisher.status().lastFailure!;
