@@ -28,6 +28,7 @@ import {
   type Transition,
 } from '../../mirror/failover-machine.ts';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
+import { createFailoverMetrics, type FailoverMetrics } from '../failover/metrics.ts';
 import { tcpProbe } from '../failover/tcp-probe.ts';
 import type { Logger } from '../log.ts';
 import type { PrescientModule } from './module.ts';
@@ -89,9 +90,14 @@ export class FailoverModule implements PrescientModule {
   private running = false;
   private unsubscribe: (() => void) | undefined;
   private readonly log: Logger;
+  /** prescient_failover_* (merged into /metrics by the root). */
+  readonly metrics: FailoverMetrics;
 
   constructor(private readonly deps: FailoverModuleDeps) {
     this.log = deps.logger.child({ component: 'failover' });
+    this.metrics = createFailoverMetrics(() =>
+      deps.leadership.isLeader() ? [...this.armed.values()].map((a) => ({ service: a.service, state: a.machine.state, held: a.machine.held })) : undefined,
+    );
     deps.audit.onRevert('failover.', (entry) => this.revert(entry));
   }
 
@@ -207,6 +213,7 @@ export class FailoverModule implements PrescientModule {
       ...(revertOf !== undefined && { revertOf }),
     });
     this.log.info({ service: a.service, from: t.from, to: t.to, reason: t.reason, audit: entry.id }, 'failover transition');
+    this.metrics.transitions.inc({ service: a.service, to: t.to });
     if (a.webhook) void this.notify(a.webhook, entry);
     return entry;
   }

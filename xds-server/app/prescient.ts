@@ -427,7 +427,7 @@ export class Prescient {
     this.admin.mount(createSelectHttpHandler(selector));
     if (this.scorer) this.admin.mount(this.scorer.ingestHandler(log.child({ component: 'ingest' })));
     mountDebugPages(this.admin, {
-      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.istioMetrics.registry, this.mirror.metrics.registry, this.discovery.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
+      metrics: client.Registry.merge([this.xdsMetrics.registry, this.scorerMetrics.registry, this.dnsMetrics.registry, this.istioMetrics.registry, this.mirror.metrics.registry, this.failover.metrics.registry, this.discovery.metrics.registry, ...(this.capture ? [this.capture.metrics.registry] : [])]),
       ready: () => this.xdsPort > 0,
       cache: this.cache,
       clients: () => this.xds.clients(),

@@ -58,6 +58,12 @@ describe('failover module: error-rate health', function () {
       assert.deepEqual(board.decisions().get('failover')!.endpoints, [{ service: 'greeter', endpoint: `127.0.0.1:${port}`, priority: 2 }]);
       const [entry] = audit.list({ action: 'failover.transition' });
       assert.deepEqual((entry!.evidence as any).endpoints, { [`127.0.0.1:${port}`]: 'error_rate 0.9' });
+      // The failover dashboard's metrics: the current state is 1, the others 0; the move counted.
+      const text = await module!.metrics.registry.metrics();
+      assert.match(text, /prescient_failover_state\{service="greeter",state="primary"\} 0/);
+      assert.match(text, /prescient_failover_state\{service="greeter",state="(failing-over|on-shadow)"\} 1/);
+      assert.match(text, /prescient_failover_transitions_total\{service="greeter",to="failing-over"\} 1/);
+      assert.match(text, /prescient_failover_held\{service="greeter"\} 0/);
     } finally {
       stopFeed();
     }
@@ -68,7 +74,9 @@ describe('failover module: error-rate health', function () {
     try {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(board.decisions().get('failover'), undefined);
+      assert.match(await m.metrics.registry.metrics(), /prescient_failover_state\{service="greeter",state="primary"\} 1/);
       assert.equal(m.hold('greeter', true).action, 'failover.hold');
+      assert.match(await m.metrics.registry.metrics(), /prescient_failover_held\{service="greeter"\} 1/);
       assert.equal(m.hold('greeter', false).action, 'failover.release');
       assert.deepEqual(audit.list().map((e) => e.action), ['failover.hold', 'failover.release']);
       assert.throws(() => m.hold('nope', true), /PRESCIENT_FAILOVER_UNKNOWN_SERVICE/);
