@@ -10,7 +10,9 @@ import { parseNodeGroup } from './node-group-flag.ts';
 import { parseLrsIdentity, type LrsIdentityRule } from '../../transport/access/xds-access.ts';
 
 export interface ServeFlags {
-  config: string[] | string;
+  config?: string[] | string;
+  configSource: 'files' | 'kubernetes';
+  configNamespace?: string;
   xdsAddress: string;
   adminAddress: string;
   adminToken?: string;
@@ -79,13 +81,17 @@ function listFlag(value: string[] | string, separator: string): string[] {
 }
 
 /** PRESCIENT_CONFIG may hold several paths separated by commas. */
-function configPaths(value: string[] | string): string[] {
-  const list = Array.isArray(value) ? value : [value];
+function configPaths(value: string[] | string | undefined): string[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
   return list.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
 export async function runServe(flags: ServeFlags): Promise<number> {
   const logger = createLogger(flags.logLevel);
+  if (configPaths(flags.config).length === 0 && flags.configSource !== 'kubernetes') {
+    logger.error('--config PATH... is required (YAML files or directories), unless --config-source kubernetes reads custom resources');
+    return 1;
+  }
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) {
     logger.error('--tls-cert and --tls-key go together: give both to serve xDS over TLS, or neither for plaintext');
     return 1;
@@ -112,6 +118,9 @@ export async function runServe(flags: ServeFlags): Promise<number> {
   try {
     prescient = await Prescient.start({
       configPaths: configPaths(flags.config),
+      ...(flags.configSource === 'kubernetes' && {
+        customResources: { ...(flags.kubeconfig && { kubeconfig: flags.kubeconfig }), ...(flags.configNamespace && { namespace: flags.configNamespace }) },
+      }),
       xdsAddress: flags.xdsAddress,
       adminAddress: flags.adminAddress,
       adminToken: flags.adminToken,
