@@ -22,7 +22,15 @@ export interface ServiceWeights {
   readonly modelVersion?: string;
   /** Unix ms when computed. */
   readonly computedAt: number;
+  /**
+   * The scorer's outlier state: endpoints it took out of the competition this interval, and why.
+   * They keep the minimum weight (so recovery can be seen); absent when none was.
+   */
+  readonly outliers?: ReadonlyMap<string, OutlierReason>;
 }
+
+/** Why the scorer took an endpoint out: no fresh health evidence, or over a latency / error threshold. */
+export type OutlierReason = 'unavailable' | 'latency_threshold' | 'error_threshold';
 
 /** Health an endpoint is served with: `draining` finishes existing requests, `unhealthy` gets none. */
 export type EndpointHealth = 'serving' | 'draining' | 'unhealthy';

@@ -15,7 +15,7 @@ import type {
   RouteRule,
   ServiceDocument,
 } from './config.ts';
-import type { EndpointHealth } from './decisions.ts';
+import type { EndpointHealth, OutlierReason } from './decisions.ts';
 
 /** Where a model element came from: a config document, or a decision slice (by owner). */
 export type ModelOrigin =
@@ -37,6 +37,8 @@ export interface ModelEndpoint {
   readonly staticWeight: number;
   /** The scorer's weight, when it has one for this endpoint. */
   readonly scorerWeight?: number;
+  /** Why the scorer took this endpoint out of the competition, when it did (its outlier state). */
+  readonly outlier?: OutlierReason;
   /** Effective weight, an integer in [1, MAX_WEIGHT]; ignored unless `health` is serving. */
   readonly weight: number;
   /** EDS priority: 0 is preferred; higher ones take traffic as lower ones lose health. */

@@ -7,7 +7,7 @@
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster, ForecastResult } from '../forecast/types.ts';
 import { scoreService } from '../score/score-service.ts';
-import type { EndpointSignals, LatencyForecast, Rng } from '../score/types.ts';
+import type { EndpointSignals, FilterReason, LatencyForecast, Rng } from '../score/types.ts';
 import type { ServiceRecord } from '../store/types.ts';
 import type { AccuracyTracker } from './accuracy-tracker.ts';
 import { forecastAll, horizonIndex } from './batched-forecast.ts';
@@ -149,8 +149,12 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);
     const scores = new Map<string, number>();
-    for (const sc of r.scores) scores.set(sc.key, sc.score);
-    records.push({ weights: { service: svc.service, weights: r.weights, modelVersion: model.version, computedAt: now }, scores });
+    const outliers = new Map<string, FilterReason>();
+    for (const sc of r.scores) {
+      scores.set(sc.key, sc.score);
+      if (sc.filtered) outliers.set(sc.key, sc.filtered);
+    }
+    records.push({ weights: { service: svc.service, weights: r.weights, modelVersion: model.version, computedAt: now, ...(outliers.size > 0 && { outliers }) }, scores });
   }
   const t3 = performance.now();
   return {

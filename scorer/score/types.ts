@@ -1,4 +1,5 @@
 /** Inputs and outputs of the pure scoring pipeline (one service at a time). */
+import type { OutlierReason } from '../../api/decisions.ts';
 
 /** Uniform random numbers in [0, 1); injected so every decision can be replayed. */
 export type Rng = () => number;
@@ -58,4 +59,5 @@ export interface EndpointScore {
   readonly filtered?: FilterReason;
 }
 
-export type FilterReason = 'unavailable' | 'latency_threshold' | 'error_threshold';
+/** The scorer's reasons are the outlier reasons its weights slice carries. */
+export type FilterReason = OutlierReason;

@@ -3,6 +3,7 @@
  * compact because the leader rewrites changed services every interval.
  */
 import { StoreError } from './errors.ts';
+import type { OutlierReason } from '../../api/decisions.ts';
 import type { ServiceRecord } from './types.ts';
 
 interface WeightsJson {
@@ -12,11 +13,16 @@ interface WeightsJson {
   t: number;
   /** model version */
   m?: string;
+  /** endpoint key → outlier reason (the scorer's outlier state), when any */
+  o?: Record<string, string>;
 }
+
+const OUTLIER_REASONS: ReadonlySet<string> = new Set<OutlierReason>(['unavailable', 'latency_threshold', 'error_threshold']);
 
 export function encodeWeights(r: ServiceRecord): string {
   const json: WeightsJson = { w: Object.fromEntries(r.weights.weights), t: r.weights.computedAt };
   if (r.weights.modelVersion !== undefined) json.m = r.weights.modelVersion;
+  if (r.weights.outliers?.size) json.o = Object.fromEntries(r.weights.outliers);
   return JSON.stringify(json);
 }
 
@@ -36,8 +42,16 @@ export function decodeRecord(service: string, weights: string, scores: string | 
   if (typeof w !== 'object' || w === null || typeof w.w !== 'object' || typeof w.t !== 'number') {
     throw new StoreError('STORE_CORRUPT', `weights of service "${service}" lack the "w" map or the "t" time`);
   }
+  // A reason this version does not know (a newer writer) is left out rather than refused.
+  const outliers = new Map(Object.entries(typeof w.o === 'object' && w.o !== null ? w.o : {}).filter((e): e is [string, OutlierReason] => OUTLIER_REASONS.has(e[1])));
   return {
-    weights: { service, weights: new Map(Object.entries(w.w)), computedAt: w.t, ...(w.m !== undefined ? { modelVersion: w.m } : {}) },
+    weights: {
+      service,
+      weights: new Map(Object.entries(w.w)),
+      computedAt: w.t,
+      ...(w.m !== undefined ? { modelVersion: w.m } : {}),
+      ...(outliers.size > 0 ? { outliers } : {}),
+    },
     scores: new Map(Object.entries(s)),
   };
 }

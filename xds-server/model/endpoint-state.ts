@@ -73,6 +73,8 @@ export function serviceEndpoints(
     if (e.locality !== undefined) out.locality = e.locality;
     if (e.metadata !== undefined) out.metadata = e.metadata;
     if (scorerWeight !== undefined) out.scorerWeight = scorerWeight;
+    const outlier = scored?.outliers?.get(key);
+    if (outlier !== undefined) out.outlier = outlier;
     return out;
   });
 }

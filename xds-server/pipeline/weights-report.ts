@@ -4,7 +4,7 @@
  * its share of the service. Feeds /debug/weights and `prescient weights`. Reads the mesh model;
  * computes nothing of its own. Pure.
  */
-import type { EndpointHealth } from '../../api/decisions.ts';
+import type { EndpointHealth, OutlierReason } from '../../api/decisions.ts';
 import { servingEndpoints, type MeshModel } from '../../api/mesh-model.ts';
 
 export interface EndpointWeightReport {
@@ -15,6 +15,8 @@ export interface EndpointWeightReport {
   priority: number;
   health: EndpointHealth;
   draining: boolean;
+  /** The scorer's outlier state: why it took the endpoint out of the competition, if it did. */
+  outlier?: OutlierReason;
   /** Share of the service's serving weight, 0..1. */
   share: number;
 }
@@ -45,6 +47,7 @@ export function weightsReport(model: MeshModel): ServiceWeightReport[] {
           priority: e.priority,
           health: e.health,
           draining: e.health !== 'serving',
+          ...(e.outlier !== undefined ? { outlier: e.outlier } : {}),
           share: e.health !== 'serving' || total === 0 ? 0 : e.weight / total,
         })),
       };

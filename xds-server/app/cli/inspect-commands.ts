@@ -73,9 +73,9 @@ export function runWeights(service: string | undefined, flags: InspectFlags): Pr
     if (service && chosen.length === 0) throw new AdminApiError(`no Service named "${service}" is configured`);
     if (flags.json) return console.log(JSON.stringify(chosen, null, 2));
     const rows = chosen.flatMap((s) =>
-      s.endpoints.map((e) => [s.service, e.endpoint, String(e.static), e.scorer === undefined ? '-' : String(e.scorer), e.draining ? 'draining' : String(e.effective), `${(100 * e.share).toFixed(1)}%`, s.overrides.join(',') || '-']),
+      s.endpoints.map((e) => [s.service, e.endpoint, String(e.static), e.scorer === undefined ? '-' : String(e.scorer), e.draining ? 'draining' : String(e.effective), `${(100 * e.share).toFixed(1)}%`, e.health, e.outlier ?? '-', s.overrides.join(',') || '-']),
     );
-    console.log(formatTable(['SERVICE', 'ENDPOINT', 'STATIC', 'SCORER', 'EFFECTIVE', 'SHARE', 'OVERRIDES'], rows));
+    console.log(formatTable(['SERVICE', 'ENDPOINT', 'STATIC', 'SCORER', 'EFFECTIVE', 'SHARE', 'HEALTH', 'OUTLIER', 'OVERRIDES'], rows));
   });
 }
 

@@ -135,11 +135,11 @@ describe('prescient status, weights and select against a running server', functi
     assert.match(missing.stderr, /no client with node id "nobody"/);
   });
 
-  it('weights: static, effective and share, with the drain applied', async () => {
+  it('weights: static, effective, share, health and outlier state, with the drain applied', async () => {
     const r = await prescient('weights', 'web', ...admin());
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`web\\s+${backends[0]!.endpoint}\\s+1\\s+-\\s+1\\s+100\\.0%\\s+drain-b2`));
-    assert.match(r.stdout, new RegExp(`web\\s+${backends[1]!.endpoint}\\s+2\\s+-\\s+draining\\s+0\\.0%`));
+    assert.match(r.stdout, new RegExp(`web\\s+${backends[0]!.endpoint}\\s+1\\s+-\\s+1\\s+100\\.0%\\s+serving\\s+-\\s+drain-b2`));
+    assert.match(r.stdout, new RegExp(`web\\s+${backends[1]!.endpoint}\\s+2\\s+-\\s+draining\\s+0\\.0%\\s+draining\\s+-`));
     const unknown = await prescient('weights', 'nope', ...admin());
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no Service named "nope"/);
