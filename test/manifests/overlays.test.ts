@@ -48,6 +48,7 @@ function grants(objects: RenderedObject[]): Set<string> {
 function expectedGrants(setUp: SetUp): string[] {
   const base = [
     ...CR_PLURALS.flatMap((p) => ['get', 'list', 'watch'].map((v) => `prescient prescient.dev/${p}:${v}`)),
+    ...CR_PLURALS.flatMap((p) => ['get', 'patch'].map((v) => `prescient prescient.dev/${p}/status:${v}`)),
     ...['get', 'list', 'watch'].map((v) => `prescient core/configmaps:${v}`),
   ];
   const discovery = ['get', 'list', 'watch'].map((v) => `* discovery.k8s.io/endpointslices:${v}`);
@@ -121,12 +122,12 @@ describe('manifests/overlays: three set-ups rendered by kustomize', function () 
     });
   }
 
-  it('no set-up grants a wildcard, Secrets, or write access to anything but Leases and scale', () => {
+  it('no set-up grants a wildcard, Secrets, or write access to anything but Leases, scale and its own resources\' status', () => {
     for (const [setUp, objects] of rendered) {
       for (const g of grants(objects)) {
         assert.ok(!g.includes('*:') && !g.includes('/*') && !g.endsWith(':*'), `${setUp}: ${g}`);
         assert.ok(!g.includes('secrets'), `${setUp}: ${g}`);
-        if (/:(create|update|patch|delete)$/.test(g)) assert.ok(/leases|\/scale/.test(g), `${setUp} writes: ${g}`);
+        if (/:(create|update|patch|delete)$/.test(g)) assert.ok(/leases|\/scale|prescient\.dev\/\w+\/status/.test(g), `${setUp} writes: ${g}`);
       }
     }
   });
@@ -240,6 +241,8 @@ describe('manifests/overlays: three set-ups rendered by kustomize', function () 
           assert.equal(await can('discovery.k8s.io', 'endpointslices', 'watch', 'shop'), true);
           assert.equal(await can('', 'secrets', 'get', 'prescient'), false);
           assert.equal(await can('prescient.dev', 'services', 'watch', 'shop'), false, 'custom resources in its own namespace only');
+          assert.equal(await can('prescient.dev', 'routes', 'patch', 'prescient', 'status'), true, 'status of its custom resources');
+          assert.equal(await can('prescient.dev', 'routes', 'patch', 'prescient'), false, 'status, not the resources themselves');
           assert.equal(await can('coordination.k8s.io', 'leases', 'update', 'prescient'), setUp === 'replicas-lease');
           assert.equal(await can('coordination.k8s.io', 'leases', 'update', 'shop'), false);
           assert.equal(await can('apps', 'deployments', 'update', 'shop', 'scale'), setUp === 'with-scale-actuator');
