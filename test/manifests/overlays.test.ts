@@ -223,6 +223,20 @@ describe('manifests/overlays: three set-ups rendered by kustomize', function () 
       });
     }
 
+    it('manifests/grafana: the dashboards ConfigMap, labelled for the Grafana sidecar, is accepted by a server-side dry run', async () => {
+      const objects = await kustomizeBuild(path.join(MANIFESTS, 'grafana'));
+      assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['ConfigMap/prescient/prescient-grafana-dashboards']);
+      const [configMap] = objects as [RenderedObject];
+      assert.equal(configMap.metadata.labels?.grafana_dashboard, '1');
+      const dir = path.join(MANIFESTS, 'grafana');
+      const files = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+      assert.deepEqual(Object.keys(configMap.data).sort(), files);
+      for (const f of files) assert.equal(configMap.data[f], fs.readFileSync(path.join(dir, f), 'utf8'), f);
+      // kubectl's client-side apply keeps the whole object in an annotation limited to 256 KiB.
+      assert.ok(JSON.stringify(configMap).length < 256 * 1024);
+      await objectApi.create(configMap, undefined, 'All');
+    });
+
     it('refuses a broken object in the same dry run (so the checks above can fail)', async () => {
       const deployment = structuredClone(deploymentOf(rendered.get('standalone')!));
       deployment.spec.template.spec.containers[0].ports[0].containerPort = 70000;
