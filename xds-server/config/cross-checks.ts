@@ -73,7 +73,8 @@ function danglingReferences(checked: readonly CheckedDocument[], names: Names, s
     const doc = c.document;
     if (doc.kind !== 'WeightOverride' || doc.spec.endpoint === undefined) continue;
     const service = names.services.get(doc.spec.service);
-    if (!service) continue;
+    // Discovered endpoints exist only at run time: an override may name one not seen yet.
+    if (!service || service.spec.discovery) continue;
     const keys = service.spec.endpoints.map(endpointKey);
     if (!keys.includes(doc.spec.endpoint)) {
       out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'endpoint'],

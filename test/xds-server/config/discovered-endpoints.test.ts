@@ -68,6 +68,12 @@ describe('Service discovery source', () => {
     assert.deepEqual(dns.map((e) => [e.code, e.path]), [[CONFIG_ERROR.value, 'spec.dnsResolution']]);
   });
 
+  it('accepts a WeightOverride naming an endpoint of a discovery Service (the list exists only at run time)', () => {
+    const override = { apiVersion: 'prescient.dev/v1alpha1', kind: 'WeightOverride', metadata: { name: 'pin' }, spec: { service: 'api', endpoint: '10.1.0.1:50051', pin: 5 } };
+    assert.ok(load(discovered(), override).ok);
+    assert.equal(errors(load(serviceDoc('api'), override))[0]!.code, CONFIG_ERROR.reference, 'still checked for listed endpoints');
+  });
+
   it('fills only the discovery Services, leaves the declared config untouched, and costs nothing without discovery', () => {
     const declared = config(load(discovered(), serviceDoc('static')));
     const endpoints: EndpointSpec[] = [{ address: '10.1.0.1', port: 50051, locality: { zone: 'z1' } }, { address: '10.1.0.2', port: 50051, draining: true }];
