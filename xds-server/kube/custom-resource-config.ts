@@ -16,9 +16,26 @@ import type { Logger } from '../log.ts';
 import type { XdsMetrics } from '../metrics.ts';
 import type { AdmissionResult, ResourceDocument, ResourceInput, ResourceVerdict } from '../pipeline/admit-resources.ts';
 import { refOfOrigin } from './custom-resource-document.ts';
+import { loadKubeConfig } from './kube-config.ts';
 import { CustomResourceWatch, type KindWatchState } from './custom-resource-watch.ts';
 import { conditionOf, ACCEPTED, statusFor } from './resource-status.ts';
 import { StatusWriter } from './status-writer.ts';
+
+/** What the root is given (`prescient serve --config-source kubernetes`). */
+export interface CustomResourceSourceOptions {
+  /** The credentials to use; else loaded from `kubeconfig` (kube-config.ts: file, in-cluster or default). */
+  kubeConfig?: k8s.KubeConfig;
+  kubeconfig?: string;
+  /** Watch only this namespace; all namespaces when unset. */
+  namespace?: string;
+  /** How long `start` waits for the first list of every kind before serving without them. Default 10 s. */
+  initialSyncTimeoutMs?: number;
+  /** How often statuses are checked against the objects again. Default 60 s. */
+  resyncMs?: number;
+  /** Watch retry backoff (tests shorten it). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
 
 export interface CustomResourceConfigOptions {
   kubeConfig: k8s.KubeConfig;
@@ -76,6 +93,13 @@ export class CustomResourceConfig {
       minBackoffMs: options.minBackoffMs,
       maxBackoffMs: options.maxBackoffMs,
     });
+  }
+
+  /** Builds the source from the root's options (loading the kubeconfig) and starts it. */
+  static async open(source: CustomResourceSourceOptions, context: { clock: Clock; logger: Logger; metrics: XdsMetrics }): Promise<CustomResourceConfig> {
+    const { kubeConfig: given, kubeconfig, ...rest } = source;
+    const kubeConfig = given ?? loadKubeConfig({ path: kubeconfig }).kubeConfig;
+    return CustomResourceConfig.start({ ...rest, kubeConfig, ...context });
   }
 
   /**
