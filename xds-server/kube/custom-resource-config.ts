@@ -163,7 +163,7 @@ export class CustomResourceConfig {
         origin: v.origin,
         ...(v.generation !== undefined && { generation: v.generation }),
         state: v.state,
-        ...(v.state !== 'refused' && v.serving?.generation !== undefined && { servingGeneration: v.serving.generation }),
+        ...(v.serving?.generation !== undefined && { servingGeneration: v.serving.generation }),
         errors: v.errors.map(formatConfigError),
       })),
       statusWrites: { written: this.writer.writes, failed: this.writer.failures },

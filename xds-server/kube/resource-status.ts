@@ -76,7 +76,7 @@ function plural(n: number, word: string): string {
  */
 export function statusFor(verdict: ResourceVerdict, blockers: readonly string[], previous: unknown, now: number): PrescientStatus {
   const gen = verdict.generation;
-  const servingGeneration = verdict.state === 'refused' ? undefined : verdict.serving?.generation;
+  const servingGeneration = verdict.serving?.generation;
   let status: StatusCondition['status'];
   let reason: string;
   let message: string;

@@ -43,7 +43,7 @@ export interface ResourceVerdict {
   readonly generation?: number;
   readonly state: ResourceState;
   readonly errors: ConfigError[];
-  /** The version in the configuration after this load (absent when none, or the load was refused). */
+  /** The version in the configuration after this load (absent when none). */
   readonly serving?: ResourceDocument;
 }
 
@@ -99,8 +99,10 @@ export async function admitResources(paths: readonly string[], resources: Resour
   const errors = [...result.errors, ...[...own.values()].flat()];
   const verdicts = current.map((d): ResourceVerdict => {
     const base = { origin: d.origin, ...(d.generation !== undefined && { generation: d.generation }) };
+    // Nothing changes: the version accepted last (if any) keeps serving.
+    const kept = previous.get(d.origin);
     const mine = own.get(d.origin);
-    return mine ? { ...base, state: 'rejected', errors: mine } : { ...base, state: 'refused', errors: [] };
+    return { ...base, ...(mine ? { state: 'rejected', errors: mine } : { state: 'refused', errors: [] }), ...(kept && { serving: kept }) };
   });
   return { ok: false, errors, resources: verdicts };
 }

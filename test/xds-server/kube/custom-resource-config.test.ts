@@ -126,6 +126,7 @@ describe('custom resources as a config source (real API server)', function () {
     assert.equal(status.conditions![0].reason, 'ConfigurationRefused');
     assert.ok(status.conditions![0].message.includes(`${file}:`), status.conditions![0].message);
     assert.equal(status.observedGeneration, 2);
+    assert.equal(status.servingGeneration, 1, 'generation 1 keeps serving');
     await fs.writeFile(file, yamlOf(serviceDoc('filed')));
     assert.equal((await reload([file])).ok, true);
     status = (await resources.get('Service', ns, 'greeter')).status!;

@@ -91,10 +91,12 @@ describe('admitting custom resources with the files', () => {
     await fs.writeFile(file, yamlOf(badPort(serviceDoc('filed'))));
     const good = resource(serviceDoc('greeter'));
     const bad = resource(badPort(serviceDoc('broken')));
-    const result = await admitResources([file], { current: [good, bad], lastAccepted: [] }, NOW);
+    const earlier = resource(serviceDoc('broken'), 1);
+    const result = await admitResources([file], { current: [good, { ...bad, generation: 2 }], lastAccepted: [earlier] }, NOW);
     assert.equal(result.ok, false);
     assert.ok(!result.ok && result.errors.some((e) => e.file === file && e.path === 'spec.endpoints[0].port'));
-    assert.deepEqual(result.resources.map((v) => [v.state, v.errors.length]), [['refused', 0], ['rejected', 1]]);
+    // Nothing changes: what served before (broken's generation 1) still does.
+    assert.deepEqual(result.resources.map((v) => [v.state, v.errors.length, v.serving?.generation]), [['refused', 0, undefined], ['rejected', 1, 1]]);
   });
 
   it('drops a last accepted version that no longer fits (a file now defines its name)', async () => {
