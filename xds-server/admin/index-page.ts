@@ -27,6 +27,7 @@ export const ADMIN_PATHS: readonly AdminPath[] = [
   { path: '/debug/scaling', method: 'GET', about: 'scaling policies: replicas, last value and forecast, and the decisions (dry run, webhook or forecast only)' },
   { path: '/debug/capture', method: 'GET', about: 'the capture sink: port, records written and shed, queue high water, files (docs/capture.md)' },
   { path: '/debug/dns', method: 'GET', about: 'each DnsZone: records published, last update, last error, writer or standby' },
+  { path: '/debug/istio', method: 'GET', about: "the Istio config served to istiod (MCP over xDS): options, resources per type, what was left out (docs/istio.md)" },
   { path: '/debug/config_dump', method: 'GET', about: "every node group's resources, decoded, as clients receive them" },
   { path: '/v1/select', method: 'GET', about: 'pick an endpoint of a service (?service=NAME)' },
   { path: '/v1/telemetry', method: 'POST', about: 'push endpoint observations (JSON)' },

@@ -1,5 +1,6 @@
 /** Plain data describing connected xDS streams, for /debug/clients and CSDS-style status (DESIGN §4.5). */
 import type { ClientFlavor } from '../translate/types.ts';
+import type { McpTypeStatus } from './mcp-types.ts';
 
 /** Which gRPC service a stream came in on: aggregated (ADS) or one per-type service. */
 export type XdsService = 'ads' | 'cds' | 'eds' | 'lds' | 'rds';
@@ -32,4 +33,6 @@ export interface ClientStatus {
   /** Unix ms. */
   connectedAt: number;
   types: TypeStatus[];
+  /** Istio config types the stream (an istiod) subscribed to over MCP, when any (docs/istio.md). */
+  istioTypes?: McpTypeStatus[];
 }

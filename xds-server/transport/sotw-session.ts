@@ -21,7 +21,7 @@ import { McpTypes } from './mcp-types.ts';
 import { isIstioTypeUrl } from '../istio/kinds.ts';
 import { XdsProtocolError } from './protocol-error.ts';
 import { XdsSession, type ResponseSink, type SessionContext } from './xds-session.ts';
-import type { XdsService } from './client-status.ts';
+import type { ClientStatus, XdsService } from './client-status.ts';
 
 interface SotwPlan {
   readonly resources: readonly EncodedResource[];
@@ -65,6 +65,11 @@ export class SotwSession extends XdsSession<SotwPlan> {
   override close(): void {
     super.close();
     this.mcp?.close();
+  }
+
+  override status(): ClientStatus {
+    const status = super.status();
+    return this.mcp ? { ...status, istioTypes: this.mcp.status() } : status;
   }
 
   handle(req: DiscoveryRequestMessage): void {

@@ -102,6 +102,10 @@ describe('MCP over xDS: Istio config for istiod', () => {
     assert.deepEqual(status.options, { namespace: 'prescient', domain: 'svc.cluster.local' });
     assert.equal(status.subscribed, true);
     assert.equal(status.resources[SE], 1);
+    const { clients } = await h.adminJson('/debug/clients');
+    const istiod = clients.find((c: any) => c.nodeId === 'istiod-0');
+    assert.deepEqual(istiod.istioTypes.map((t: any) => t.typeUrl), [SE]);
+    assert.ok(istiod.istioTypes[0].pendingNonce, 'the unacknowledged response shows');
   });
 });
 
