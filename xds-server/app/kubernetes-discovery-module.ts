@@ -97,7 +97,9 @@ export class KubernetesDiscoveryModule implements PrescientModule {
     this.queueFlush();
   }
 
+  /** Throws PRESCIENT_KUBE_CONFIG when an explicit `--kubeconfig` cannot be loaded: `serve` then exits 1. */
   start(): void {
+    if (this.options.kubeconfig !== undefined && !this.kube) this.kube = loadKubeConfig({ path: this.options.kubeconfig });
     this.started = true;
     this.reconcile();
   }

@@ -116,14 +116,10 @@ describe('EndpointSlice discovery (real API server)', function () {
     assert.deepEqual(Object.keys(module.status().services), ['web']);
   });
 
-  it('says when there is no Kubernetes access, and discovers nothing', async () => {
-    let latest: DiscoveredEndpoints | undefined;
-    const module = new KubernetesDiscoveryModule({ kubeconfig: '/nonexistent/kubeconfig' }, { clock: systemClock, logger: silentLogger, onEndpoints: (d) => (latest = d) });
+  it('refuses to start with a --kubeconfig it cannot load', () => {
+    const module = new KubernetesDiscoveryModule({ kubeconfig: '/nonexistent/kubeconfig' }, { clock: systemClock, logger: silentLogger, onEndpoints: () => undefined });
     stops.push(() => module.stop());
     module.onConfig(meshConfig([{ kind: 'Service', name: 'api', spec: { discovery: { kubernetes: { namespace: 'shop', service: 'api' } } } }]));
-    module.start();
-    await eventually(() => latest !== undefined, 5000, 10);
-    assert.match(String(module.status().kubeconfigError), /^PRESCIENT_KUBE_CONFIG: cannot load kubeconfig \/nonexistent\/kubeconfig/);
-    assert.deepEqual([...latest!], [['api', []]]);
+    assert.throws(() => module.start(), (err: Error & { code?: string }) => err.code === 'PRESCIENT_KUBE_CONFIG' && /cannot load kubeconfig \/nonexistent\/kubeconfig \(no such file\)/.test(err.message));
   });
 });
