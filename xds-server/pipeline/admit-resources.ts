@@ -57,6 +57,26 @@ function byOrigin(errors: readonly ConfigError[], origins: ReadonlySet<string>):
   return out;
 }
 
+/** `Kind/name` → origin of resources left out with nothing serving in their place. */
+function leftOutNames(docs: readonly ResourceDocument[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of docs) {
+    const v = d.value as { kind?: unknown; metadata?: { name?: unknown } } | undefined;
+    if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') out.set(`${v.kind}/${v.metadata.name}`, d.origin);
+  }
+  return out;
+}
+
+const NOT_DEFINED = /^names (\w+) "([^"]+)", which is not defined/;
+
+/** "not defined" is misleading when the target exists but was left out for its own errors: say so. */
+function explained(e: ConfigError, leftOut: ReadonlyMap<string, string>): ConfigError {
+  const m = NOT_DEFINED.exec(e.message);
+  const origin = m && leftOut.get(`${m[1]}/${m[2]}`);
+  if (!origin) return e;
+  return { ...e, message: `names ${m[1]} "${m[2]}", which is left out: ${origin} has errors of its own (see its status); fixing it resolves this too` };
+}
+
 export async function admitResources(paths: readonly string[], resources: ResourceInput | undefined, now: number, load: Loader = loadConfig): Promise<AdmissionResult> {
   const current = resources?.current ?? [];
   if (current.length === 0) return { ...checkRendering(await load({ paths }), now), resources: [] };
@@ -75,8 +95,9 @@ export async function admitResources(paths: readonly string[], resources: Resour
     result = checkRendering(await load({ paths, documents: documents.map(({ origin, value }) => ({ origin, value })) }), now);
     if (result.ok) break;
     let progress = false;
+    const leftOut = leftOutNames(current.filter((d) => own.has(d.origin) && version(d) === undefined));
     for (const [origin, errors] of byOrigin(result.errors, origins)) {
-      if (!own.has(origin)) own.set(origin, errors);
+      if (!own.has(origin)) own.set(origin, errors.map((e) => explained(e, leftOut)));
       else if (!withoutPrevious.has(origin)) withoutPrevious.add(origin);
       else continue;
       progress = true;

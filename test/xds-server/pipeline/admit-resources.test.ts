@@ -63,6 +63,7 @@ describe('admitting custom resources with the files', () => {
       ['rejected', CONFIG_ERROR.schema, undefined],
       ['rejected', CONFIG_ERROR.reference, undefined],
     ]);
+    assert.equal(result.resources[1].errors[0].message, 'names Service "greeter", which is left out: k8s:Service/team-a/greeter has errors of its own (see its status); fixing it resolves this too');
   });
 
   it('reports a name defined by a file and by a resource on the resource, naming the file; the file wins', async () => {
