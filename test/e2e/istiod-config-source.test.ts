@@ -39,11 +39,11 @@ describe('e2e: istiod fed by Prescient over MCP, a real Envoy fed by istiod', fu
   let envoy: EnvoyProxy;
   let cluster: string;
 
-  const docs = (): DocSpec[] => [
+  const docs = (weightA = 80): DocSpec[] => [
     {
       kind: 'Service',
       name: 'payments',
-      spec: { protocol: 'http', ports: [{ name: 'http', port: servicePort }], endpoints: [{ address: '127.0.0.1', port: a.port, weight: 80 }, { address: '127.0.0.1', port: b.port, weight: 20 }] },
+      spec: { protocol: 'http', ports: [{ name: 'http', port: servicePort }], endpoints: [{ address: '127.0.0.1', port: a.port, weight: weightA }, { address: '127.0.0.1', port: b.port, weight: 100 - weightA }] },
     },
     { kind: 'Service', name: 'payments-shadow', spec: { protocol: 'http', ports: [{ name: 'http', port: shadowPort }], endpoints: [{ address: '127.0.0.1', port: shadow.port }] } },
     { kind: 'MirrorRule', name: 'payments-copies', spec: { service: 'payments', targets: [{ service: 'payments-shadow', percent: 25 }] } },
@@ -176,5 +176,16 @@ describe('e2e: istiod fed by Prescient over MCP, a real Envoy fed by istiod', fu
     } finally {
       client.close();
     }
+  });
+
+  it('Prescient restarting does not empty the mesh: istiod keeps its config, reconnects and takes the new one', async () => {
+    const port = h.xdsPort;
+    await h.stop();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(await envoyWeights(), { a: 30, b: 70 }, 'while Prescient is away, the last weights stay');
+    h = await PrescientHarness.start(docs(50), { xdsAddress: `127.0.0.1:${port}` });
+    const started = Date.now();
+    await eventually(async () => JSON.stringify(await envoyWeights()) === JSON.stringify({ a: 50, b: 50 }), 30_000, 100, 'weights 50/50 from the restarted Prescient');
+    figures.push(`restarted Prescient's weights in Envoy ${Date.now() - started} ms after it listened (istiod's reconnect back-off)`);
   });
 });
