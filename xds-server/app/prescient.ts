@@ -209,7 +209,7 @@ export class Prescient {
     const metrics = createXdsMetrics();
     // Custom resources are listed before the first load, so the first configuration holds them.
     const resources = options.customResources
-      ? await CustomResourceConfig.open(options.customResources, { clock, logger: options.logger.child({ component: 'custom-resources' }), metrics })
+      ? await CustomResourceConfig.open({ ...(options.kubeconfig && { kubeconfig: options.kubeconfig }), ...options.customResources }, { clock, logger: options.logger.child({ component: 'custom-resources' }), metrics })
       : undefined;
     const initial = await admitResources(options.configPaths, resources?.input(), clock.now());
     if (!initial.ok) {

@@ -119,7 +119,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     prescient = await Prescient.start({
       configPaths: configPaths(flags.config),
       ...(flags.configSource === 'kubernetes' && {
-        customResources: { ...(flags.kubeconfig && { kubeconfig: flags.kubeconfig }), ...(flags.configNamespace && { namespace: flags.configNamespace }) },
+        customResources: { ...(flags.configNamespace && { namespace: flags.configNamespace }) },
       }),
       xdsAddress: flags.xdsAddress,
       adminAddress: flags.adminAddress,
