@@ -13,8 +13,8 @@ export interface TestPki {
   read(name: string): Buffer;
   /** Issues `<name>.crt` / `<name>.key` signed by the CA, with these URI SANs. */
   issueClient(name: string, uris: string[]): void;
-  /** Issues `<name>.crt` / `<name>.key` signed by the CA for these DNS names (a server certificate). */
-  issueServer(name: string, dnsNames: string[]): void;
+  /** Issues `<name>.crt` / `<name>.key` signed by the CA for these DNS names or IP addresses (a server certificate). */
+  issueServer(name: string, names: string[]): void;
   remove(): void;
 }
 
@@ -34,7 +34,7 @@ export function makeTestPki(): TestPki {
     file,
     read: (name) => fs.readFileSync(file(name)),
     issueClient: (name, uris) => issue(name, uris.length ? uris.map((u) => `URI:${u}`).join(',') : 'DNS:client.invalid'),
-    issueServer: (name, dnsNames) => issue(name, dnsNames.map((d) => `DNS:${d}`).join(',')),
+    issueServer: (name, names) => issue(name, names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',')),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

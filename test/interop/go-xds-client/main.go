@@ -46,6 +46,7 @@ func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 }
 
 type options struct {
+	bootstrap   string
 	xdsServer   string
 	nodeID      string
 	nodeCluster string
@@ -59,7 +60,8 @@ type options struct {
 
 func parseFlags() options {
 	var o options
-	flag.StringVar(&o.xdsServer, "xds-server", "", "xDS management server host:port (required)")
+	flag.StringVar(&o.bootstrap, "bootstrap", "", "gRPC xDS bootstrap file (e.g. a shipped one) instead of -xds-server and -node-*")
+	flag.StringVar(&o.xdsServer, "xds-server", "", "xDS management server host:port (required without -bootstrap)")
 	flag.StringVar(&o.nodeID, "node-id", fmt.Sprintf("go-xds-client-%d", os.Getpid()), "xDS node id")
 	flag.StringVar(&o.nodeCluster, "node-cluster", "interop", "xDS node cluster")
 	flag.StringVar(&o.zone, "zone", "test", "xDS node locality zone")
@@ -69,16 +71,20 @@ func parseFlags() options {
 	flag.IntVar(&o.seconds, "seconds", 0, "if > 0, call continuously for this many seconds and print one JSON line per second")
 	flag.DurationVar(&o.deadline, "deadline", 5*time.Second, "per-RPC deadline")
 	flag.Parse()
-	if o.xdsServer == "" || o.target == "" || o.concurrency < 1 {
-		fmt.Fprintln(os.Stderr, "GO_XDS_CLIENT_USAGE: -xds-server and -target are required, -concurrency must be >= 1")
+	if (o.xdsServer == "" && o.bootstrap == "") || o.target == "" || o.concurrency < 1 {
+		fmt.Fprintln(os.Stderr, "GO_XDS_CLIENT_USAGE: -xds-server (or -bootstrap) and -target are required, -concurrency must be >= 1")
 		flag.Usage()
 		os.Exit(2)
 	}
 	return o
 }
 
-// bootstrapJSON is the grpc-go bootstrap (gRFC A27) for one insecure xDS v3 server.
+// bootstrapJSON is the -bootstrap file as it is, or else the grpc-go bootstrap (gRFC A27) for
+// one insecure xDS v3 server.
 func bootstrapJSON(o options) ([]byte, error) {
+	if o.bootstrap != "" {
+		return os.ReadFile(o.bootstrap)
+	}
 	b, err := json.Marshal(map[string]any{
 		"xds_servers": []any{map[string]any{
 			"server_uri":      o.xdsServer,
