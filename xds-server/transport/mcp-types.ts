@@ -36,8 +36,6 @@ export const MAX_MCP_TYPES = 64;
 interface McpTypeState {
   /** Nonce and version of the response in flight (sent, not yet ACKed or NACKed). */
   pending?: { nonce: string; version: string };
-  /** Nonce of the last response sent. */
-  lastNonce?: string;
   /** Version last sent (ACKed or not). */
   sentVersion?: string;
   ackedVersion?: string;
@@ -124,7 +122,6 @@ export class McpTypes {
     const nonce = this.nextNonce();
     this.write(encodeSotwResponse({ versionInfo: set.version, typeUrl, nonce, resources: set.resources }));
     st.pending = { nonce, version: set.version };
-    st.lastNonce = nonce;
     st.sentVersion = set.version;
     this.serving.metrics.pushes.inc({ kind: kindLabel(typeUrl) });
   }
