@@ -239,11 +239,27 @@ export interface MirrorTargetSpec {
   traceSampled?: boolean;
 }
 
+/**
+ * Which requests a MirrorRule copies: every condition given must hold (at most one of prefix, path
+ * and regex; every header match; any of the methods). Absent: every request its route rules carry.
+ */
+export interface MirrorMatchSpec {
+  prefix?: string;
+  path?: string;
+  /** RE2, matched against the whole path without the query string (as a route's regex). */
+  regex?: string;
+  headers?: HeaderMatchSpec[];
+  /** HTTP methods (the `:method` header), upper case; any one of them matches. */
+  methods?: string[];
+}
+
 export interface MirrorRuleSpec {
   /** The Service whose traffic is copied: every route rule that sends traffic to it mirrors. */
   service: string;
   /** Only this Route's rules (that send traffic to `service`) mirror; default every Route's. */
   route?: string;
+  /** Only requests matching this are copied (rendered as a more specific route before each rule). */
+  match?: MirrorMatchSpec;
   targets: MirrorTargetSpec[];
   /** `false` keeps the rule in config without rendering it. Default true. */
   enabled?: boolean;

@@ -7,7 +7,7 @@
  * named after it, and replaces only that slice (through a `SlicePublisher`), so a second producer
  * never overwrites the first. The model (xds-server/model) is the one place that merges them.
  */
-import type { LbPolicy, Locality, Protocol } from './config.ts';
+import type { LbPolicy, Locality, MirrorMatchSpec, Protocol } from './config.ts';
 
 /**
  * Weights the scorer computed for one service's endpoints, keyed by `endpointKey` ("address:port").
@@ -89,6 +89,8 @@ export interface MirrorDecision {
   readonly expiresAt?: number;
   /** Only the rules of this Route document mirror; absent = every rule that routes to `service`. */
   readonly route?: string;
+  /** Only requests matching this are copied; absent = every request those rules carry. */
+  readonly match?: MirrorMatchSpec;
 }
 
 /** Everything one producer decided. Every part is optional; absent = no opinion. */

@@ -5,6 +5,7 @@
  * effective weights, priorities, overrides or expiries. Plain immutable data, no Envoy shapes.
  */
 import type {
+  HeaderMatchSpec,
   HealthCheckSpec,
   LbPolicy,
   Locality,
@@ -89,8 +90,36 @@ export interface ModelMirror {
   readonly owner: string;
 }
 
+/**
+ * The match of a route split off a rule for mirrors with a selection: the rule's own match and
+ * every selection's, all holding (xds-server/model/mirror-selection.ts).
+ */
+export interface ModelRouteMatch {
+  /** At most one of prefix, path and regex (none = every path). */
+  readonly prefix?: string;
+  readonly path?: string;
+  readonly regex?: string;
+  /**
+   * A path prefix that could not share the path specifier with a regex: matched as a prefix of
+   * the `:path` header, which is what a route prefix matches too.
+   */
+  readonly pathPrefix?: string;
+  readonly headers?: readonly HeaderMatchSpec[];
+  /** Any one of these HTTP methods (`:method`). */
+  readonly methods?: readonly string[];
+}
+
+/**
+ * One route of a table. A config rule gives one, plus one more before it for each combination of
+ * mirror selections that can hold at once (Envoy routes are first-match): those carry `match` and
+ * the selected mirrors, the rule's own route the unselected ones. Every route has the rule's action.
+ */
 export interface ModelRouteRule {
   readonly rule: RouteRule;
+  /** Position of `rule` among its table's config rules (`rulePath`). */
+  readonly index: number;
+  /** Set on a route split off for mirror selections; absent = the rule's own match. */
+  readonly match?: ModelRouteMatch;
   readonly mirrors: readonly ModelMirror[];
 }
 

@@ -3,7 +3,7 @@
  * schema. Pure and plain data (decide stage, DESIGN §2): imports only `api/`. The config loader
  * turns the problems into coded errors; the mirror module publishes the plan.
  */
-import type { MeshConfig, MirrorRuleDocument, MirrorRuleSpec } from '../api/config.ts';
+import type { MeshConfig, MirrorMatchSpec, MirrorRuleDocument, MirrorRuleSpec } from '../api/config.ts';
 import type { MirrorDecision } from '../api/decisions.ts';
 
 /** A problem with one field of a rule, as JSON path segments below the document. */
@@ -91,7 +91,7 @@ export interface MirrorPlan {
   readonly decisions: MirrorDecision[];
   readonly targets: MirrorTargetLoad[];
   /** Enabled rules, by name, with the targets each renders. */
-  readonly rules: { name: string; service: string; route?: string; targets: { service: string; percent: number; runtimeKey?: string }[]; enabled: boolean }[];
+  readonly rules: { name: string; service: string; route?: string; match?: MirrorMatchSpec; targets: { service: string; percent: number; runtimeKey?: string }[]; enabled: boolean }[];
 }
 
 /** The mirror decisions a config asks for, and the load each target gets. */
@@ -105,6 +105,7 @@ export function mirrorPlan(config: MeshConfig): MirrorPlan {
       decisions.push({
         service: r.spec.service,
         ...(r.spec.route !== undefined && { route: r.spec.route }),
+        ...(r.spec.match !== undefined && { match: r.spec.match }),
         target: t.service,
         percent: t.percent,
         ...(t.runtimeKey !== undefined && { runtimeKey: t.runtimeKey }),
@@ -124,6 +125,7 @@ export function mirrorPlan(config: MeshConfig): MirrorPlan {
       name: r.metadata.name,
       service: r.spec.service,
       ...(r.spec.route !== undefined && { route: r.spec.route }),
+      ...(r.spec.match !== undefined && { match: r.spec.match }),
       enabled: r.spec.enabled !== false,
       targets: r.spec.targets.map((t) => ({ service: t.service, percent: t.percent, ...(t.runtimeKey !== undefined && { runtimeKey: t.runtimeKey }) })),
     })),

@@ -133,7 +133,7 @@ describe('e2e: MirrorRule through a running Prescient', function () {
     assert.deepEqual(status.rules.map((r: Obj) => [r.rule, r.service, r.envoyClients, r.grpcClients]), [['greeter-sandbox', 'greeter', 1, 1]]);
     assert.deepEqual(status.targets.map((t: Obj) => [t.target, t.totalPercent]), [['sandbox', 10]]);
     const table = await list(false);
-    assert.match(table, /greeter-sandbox\s+greeter\s+sandbox 10% \(runtime mirror\.greeter\)\s+yes\s+1\s+1 \(not applied\)/);
+    assert.match(table, /greeter-sandbox\s+greeter\s+every request\s+sandbox 10% \(runtime mirror\.greeter\)\s+yes\s+1\s+1 \(not applied\)/);
     assert.match(table, /proxyless gRPC clients ignore mirror policies/);
     const metrics = (await h.admin('/metrics')).body;
     assert.match(metrics, /^prescient_mirror_rules_not_applied 1$/m);

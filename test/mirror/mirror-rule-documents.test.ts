@@ -11,6 +11,7 @@ import { mirrorDoc } from './builders.ts';
 
 const SERVICES = [serviceDoc('a'), serviceDoc('b'), serviceDoc('c')];
 const S = CONFIG_ERROR.schema;
+const T = [{ service: 'b', percent: 5 }];
 
 interface Case {
   name: string;
@@ -50,6 +51,17 @@ const CASES: Case[] = [
     docs: [{ apiVersion: 'prescient.dev/v1alpha1', kind: 'Route', metadata: { name: 'r' }, spec: { hosts: ['r'], rules: [{ backends: [{ service: 'c' }] }] } }, mirrorDoc('m', 'a', [{ service: 'b', percent: 5 }], { route: 'r' })],
     code: CONFIG_ERROR.reference, path: 'spec.route', rule: 1,
   },
+  { name: 'match with both prefix and regex', docs: [mirrorDoc('m', 'a', T, { match: { prefix: '/a', regex: '/a.*' } })], code: S, path: 'spec.match' },
+  { name: 'match with an empty selection', docs: [mirrorDoc('m', 'a', T, { match: {} })], code: S, path: 'spec.match' },
+  { name: 'match prefix not starting with /', docs: [mirrorDoc('m', 'a', T, { match: { prefix: 'orders' } })], code: S, path: 'spec.match.prefix' },
+  { name: 'match regex that is not RE2 (lookahead)', docs: [mirrorDoc('m', 'a', T, { match: { regex: '/(?=orders)' } })], code: CONFIG_ERROR.value, path: 'spec.match.regex' },
+  { name: 'match regex longer than 1024', docs: [mirrorDoc('m', 'a', T, { match: { regex: `/${'a'.repeat(1024)}` } })], code: S, path: 'spec.match.regex' },
+  { name: 'header regex that is not RE2 (backreference)', docs: [mirrorDoc('m', 'a', T, { match: { headers: [{ name: 'x-a', regex: '(a)\\1' }] } })], code: CONFIG_ERROR.value, path: 'spec.match.headers[0].regex' },
+  { name: 'header with two values to compare', docs: [mirrorDoc('m', 'a', T, { match: { headers: [{ name: 'x-a', exact: 'a', prefix: 'b' }] } })], code: S, path: 'spec.match.headers[0]' },
+  { name: 'pseudo-header in headers', docs: [mirrorDoc('m', 'a', T, { match: { headers: [{ name: ':method', exact: 'POST' }] } })], code: S, path: 'spec.match.headers[0].name' },
+  { name: 'method in lower case', docs: [mirrorDoc('m', 'a', T, { match: { methods: ['post'] } })], code: S, path: 'spec.match.methods[0]' },
+  { name: 'method listed twice', docs: [mirrorDoc('m', 'a', T, { match: { methods: ['POST', 'PUT', 'POST'] } })], code: CONFIG_ERROR.duplicate, path: 'spec.match.methods[2]' },
+  { name: 'misspelt match field', docs: [mirrorDoc('m', 'a', T, { match: { method: ['POST'] } })], code: S, path: 'spec.match.method' },
   { name: 'two rules with one name', docs: [mirrorDoc('m', 'a', [{ service: 'b', percent: 5 }]), mirrorDoc('m', 'a', [{ service: 'c', percent: 5 }])], code: CONFIG_ERROR.duplicate, path: 'metadata.name', rule: 1 },
 ];
 
@@ -67,7 +79,7 @@ describe('MirrorRule documents', () => {
   }
 
   it('names the whole cycle in the message', () => {
-    const result = parseConfigText(yamlOf(...SERVICES, ...CASES[13]!.docs), 'mirror.yaml');
+    const result = parseConfigText(yamlOf(...SERVICES, ...CASES.find((c) => c.name.startsWith('a three-service cycle'))!.docs), 'mirror.yaml');
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.match(result.errors.map((e) => e.message).join('\n'), /a → b → c → a/);
@@ -76,7 +88,7 @@ describe('MirrorRule documents', () => {
   it('loads good rules (fan-out, a chain without a cycle, a disabled back edge, 4 decimals)', () => {
     const docs = [
       mirrorDoc('ab', 'a', [{ service: 'b', percent: 12.3456, runtimeKey: 'mirror.a.b', traceSampled: false }, { service: 'c', percent: 100 }]),
-      mirrorDoc('bc', 'b', [{ service: 'c', percent: 0 }]),
+      mirrorDoc('bc', 'b', [{ service: 'c', percent: 0 }], { match: { regex: '/orders/[0-9]+', headers: [{ name: 'x-tenant', regex: 'acme|globex' }, { name: 'x-debug', present: true, invert: true }], methods: ['POST', 'PATCH'] } }),
       mirrorDoc('ca', 'c', [{ service: 'a', percent: 5 }], { enabled: false }),
     ];
     const result = parseConfigText(yamlOf(...SERVICES, ...docs), 'mirror.yaml');

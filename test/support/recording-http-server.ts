@@ -9,6 +9,8 @@ export class RecordingHttpServer {
   hits = 0;
   port = 0;
   readonly hosts = new Map<string, number>();
+  /** `METHOD path` of each request, in arrival order. */
+  readonly requests: string[] = [];
   /** Answer after this long. */
   delayMs = 0;
   /** Answer with this status. */
@@ -20,6 +22,7 @@ export class RecordingHttpServer {
       this.hits++;
       const host = req.headers.host ?? '';
       this.hosts.set(host, (this.hosts.get(host) ?? 0) + 1);
+      this.requests.push(`${req.method} ${req.url}`);
       req.resume();
       const answer = () => {
         if (!res.destroyed) res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.id);

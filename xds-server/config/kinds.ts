@@ -7,7 +7,7 @@ import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDo
 import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
 import { mirrorRuleProblems } from '../../mirror/mirror-rules.ts';
 import { CONFIG_ERROR, type PathSegments } from './errors.ts';
-import { commonFindings, overrideFindings, policyFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
+import { commonFindings, overrideFindings, policyFindings, requestMatchFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
 
 /** A Service name a document refers to, and where. */
 export interface ServiceReference {
@@ -52,7 +52,10 @@ const dnsZone: KindDefinition<DnsZoneDocument> = {
 };
 
 const mirrorRule: KindDefinition<MirrorRuleDocument> = {
-  valueFindings: (doc) => mirrorRuleProblems(doc.spec).map((p) => ({ code: CONFIG_ERROR.value, segments: p.segments, message: p.message })),
+  valueFindings: (doc) => [
+    ...mirrorRuleProblems(doc.spec).map((p) => ({ code: CONFIG_ERROR.value, segments: p.segments, message: p.message })),
+    ...requestMatchFindings(doc.spec.match, ['spec', 'match']),
+  ],
   serviceReferences: (doc) => [
     { segments: ['spec', 'service'], name: doc.spec.service },
     ...doc.spec.targets.map((t, i) => ({ segments: ['spec', 'targets', i, 'service'], name: t.service })),

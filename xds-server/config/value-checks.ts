@@ -3,7 +3,7 @@
  * sibling values, duplicates within a list, and regexes that must compile. Pure; each finding
  * names the field to fix.
  */
-import { endpointKey, type AnyDocument, type RouteDocument, type ScoringPolicyDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { endpointKey, type AnyDocument, type MirrorMatchSpec, type RouteDocument, type ScoringPolicyDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
 import { RE2JS } from 're2js';
 import { parseDurationNanos } from '../../api/duration.ts';
 import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
@@ -123,6 +123,23 @@ export function routeFindings(doc: RouteDocument): Finding[] {
       });
     }
   });
+  return out;
+}
+
+/**
+ * A request selection (MirrorRule `spec.match`, a Service's shadow event matchers): its regexes
+ * compile in RE2, and no method is listed twice. `at` is the selection's path.
+ */
+export function requestMatchFindings(m: MirrorMatchSpec | undefined, at: PathSegments): Finding[] {
+  if (!m) return [];
+  const out: Finding[] = [];
+  if (m.regex !== undefined) out.push(...regexFinding([...at, 'regex'], m.regex));
+  m.headers?.forEach((h, j) => {
+    if (h.regex !== undefined) out.push(...regexFinding([...at, 'headers', j, 'regex'], h.regex));
+  });
+  for (const r of repeats(m.methods ?? [], (x) => x)) {
+    out.push({ code: CONFIG_ERROR.duplicate, segments: [...at, 'methods', r.index], message: `repeats method ${r.key} (already methods[${r.first}])` });
+  }
   return out;
 }
 

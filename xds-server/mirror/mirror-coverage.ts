@@ -13,6 +13,8 @@ export interface RuleCoverage {
   readonly service: string;
   readonly enabled: boolean;
   readonly targets: MirrorPlan['rules'][number]['targets'];
+  /** The rule's selection, when it copies only some requests. */
+  readonly match?: MirrorPlan['rules'][number]['match'];
   /** Route configurations carrying the rule's mirror policies (for Envoy). */
   readonly routeConfigs: string[];
   /** Clients holding one of those route configurations, by flavor. */
@@ -43,6 +45,7 @@ export function mirrorCoverage(plan: MirrorPlan, model: MeshModel, clients: read
       service: r.service,
       enabled: r.enabled,
       targets: r.targets,
+      ...(r.match && { match: r.match }),
       routeConfigs,
       envoyClients: r.enabled ? carrying.filter((s) => s.flavor === 'envoy').length : 0,
       grpcClients: r.enabled ? carrying.filter((s) => s.flavor === 'grpc').length : 0,

@@ -95,12 +95,13 @@ export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: nu
     if (!clusters.has(m.target)) decided.conflicts.push({ owner: m.owner, message: `mirror of "${m.service}" names cluster "${m.target}", which does not exist; not rendered` });
   }
   const mirrors = decided.mirrors.filter((m) => clusters.has(m.target));
+  const routeTables = buildRouteTables(config, mirrors, decided.conflicts);
 
   return {
     config,
     now,
     clusters,
-    routeTables: buildRouteTables(config, mirrors),
+    routeTables,
     ...(next.at !== undefined && { nextChangeAt: next.at }),
     conflicts: decided.conflicts,
   };

@@ -3,44 +3,102 @@
  * claims, so gRPC's `xds:///<service>` resolves without writing a Route (DESIGN §4.4; translate
  * gives implicit tables to gRPC clients only). Listeners and RouteConfigurations are both rendered
  * from this one list so they always agree. Mirror decisions are resolved onto every rule that
- * routes to the mirrored service.
+ * routes to the mirrored service; a mirror with a selection (`match`) gets routes of its own,
+ * split off before the rule (see `withMirrors`).
  */
 import type { MeshConfig, RouteDocument, RouteRule, ServiceDocument } from '../../api/config.ts';
 import type { MirrorDecision } from '../../api/decisions.ts';
-import type { ModelMirror, ModelRouteRule, ModelRouteTable } from '../../api/mesh-model.ts';
+import type { ModelConflict, ModelMirror, ModelRouteRule, ModelRouteTable } from '../../api/mesh-model.ts';
+import { combineMatches, ruleMatch } from './mirror-selection.ts';
 import { implicitRouteConfigName, routeConfigName } from './names.ts';
 
 const ANY_ADDRESS = '0.0.0.0';
+
+/**
+ * Distinct mirror selections one rule combines; each subset of them can need a route, so this
+ * bounds a rule's routes at 2^4. Further selections (in decision order) are reported, not rendered.
+ */
+export const MAX_SELECTIONS_PER_RULE = 4;
 
 /** A mirror decision with the slice that owns it. */
 export interface OwnedMirror extends MirrorDecision {
   readonly owner: string;
 }
 
-/** `route`: the Route document the rules belong to (none for a Service's implicit table). */
-function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[], route?: string): ModelRouteRule[] {
-  return rules.map((rule) => {
+function resolved(m: OwnedMirror): ModelMirror {
+  return {
+    cluster: m.target,
+    percent: m.percent,
+    owner: m.owner,
+    ...(m.runtimeKey !== undefined && { runtimeKey: m.runtimeKey }),
+    ...(m.traceSampled !== undefined && { traceSampled: m.traceSampled }),
+  };
+}
+
+/** Non-empty subsets of n items as index lists, largest first (a subset's match is inside its parts'). */
+function subsetsLargestFirst(n: number): number[][] {
+  const out: number[][] = [];
+  for (let mask = 1; mask < 1 << n; mask++) out.push([...Array(n).keys()].filter((i) => mask & (1 << i)));
+  return out.sort((a, b) => b.length - a.length || a.join().localeCompare(b.join()));
+}
+
+/**
+ * `route`: the Route document the rules belong to (none for a Service's implicit table). Each rule
+ * becomes its own route carrying the mirrors without a selection, preceded by one route per
+ * combination of selections that can hold together (largest first), carrying those mirrors too —
+ * so a request gets exactly the mirrors whose selections it matches, on Envoy's first match.
+ */
+function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>, route?: string): ModelRouteRule[] {
+  return rules.flatMap((rule, index) => {
     const routed = new Set(rule.backends.map((b) => b.service));
-    const resolved: ModelMirror[] = mirrors
-      .filter((m) => routed.has(m.service) && (m.route === undefined || m.route === route))
-      .map((m) => ({
-        cluster: m.target,
-        percent: m.percent,
-        owner: m.owner,
-        ...(m.runtimeKey !== undefined && { runtimeKey: m.runtimeKey }),
-        ...(m.traceSampled !== undefined && { traceSampled: m.traceSampled }),
-      }));
-    return { rule, mirrors: resolved };
+    const applicable = mirrors.filter((m) => routed.has(m.service) && (m.route === undefined || m.route === route));
+    const groups = new Map<string, { match: NonNullable<MirrorDecision['match']>; mirrors: Set<OwnedMirror> }>();
+    for (const m of applicable) {
+      if (m.match === undefined) continue;
+      const key = JSON.stringify(m.match);
+      const group = groups.get(key);
+      if (group) group.mirrors.add(m);
+      else if (groups.size < MAX_SELECTIONS_PER_RULE) groups.set(key, { match: m.match, mirrors: new Set([m]) });
+      else {
+        const message = `mirror of "${m.service}" to "${m.target}": a route rule already combines ${MAX_SELECTIONS_PER_RULE} mirror selections; this one is not rendered there`;
+        conflicts.set(`${m.owner}\n${message}`, { owner: m.owner, message });
+      }
+    }
+    const selections = [...groups.values()];
+    const out: ModelRouteRule[] = [];
+    for (const subset of subsetsLargestFirst(selections.length)) {
+      let match = ruleMatch(rule.match);
+      let usable = true;
+      for (const k of subset) {
+        const c = combineMatches(match, selections[k]!.match);
+        if (c.kind === 'match') match = c.match;
+        else {
+          usable = false;
+          if (c.kind === 'unsupported') {
+            for (const m of selections[k]!.mirrors) {
+              const message = `mirror of "${m.service}" to "${m.target}" is not rendered on a route rule${route ? ` of Route "${route}"` : ''}: ${c.message}`;
+              conflicts.set(`${m.owner}\n${message}`, { owner: m.owner, message });
+            }
+          }
+          break;
+        }
+      }
+      if (!usable) continue;
+      const chosen = new Set(subset.flatMap((k) => [...selections[k]!.mirrors]));
+      out.push({ rule, index, match, mirrors: applicable.filter((m) => m.match === undefined || chosen.has(m)).map(resolved) });
+    }
+    out.push({ rule, index, mirrors: applicable.filter((m) => m.match === undefined).map(resolved) });
+    return out;
   });
 }
 
-function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[]): ModelRouteTable {
+function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>): ModelRouteTable {
   const l = doc.spec.listener;
   return {
     name: routeConfigName(doc.metadata.name),
     implicit: false,
     domains: doc.spec.hosts,
-    rules: withMirrors(doc.spec.rules, mirrors, doc.metadata.name),
+    rules: withMirrors(doc.spec.rules, mirrors, conflicts, doc.metadata.name),
     document: doc,
     rulePath: (i, sub) => (sub ? `spec.rules[${i}].${sub}` : `spec.rules[${i}]`),
     domainPath: (i) => `spec.hosts[${i}]`,
@@ -49,24 +107,27 @@ function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[]): ModelRo
 }
 
 /** A catch-all route to the service itself; every part of it traces back to the service's name. */
-function implicitFor(doc: ServiceDocument, mirrors: readonly OwnedMirror[]): ModelRouteTable {
+function implicitFor(doc: ServiceDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>): ModelRouteTable {
   const name = doc.metadata.name;
   return {
     name: implicitRouteConfigName(name),
     implicit: true,
     domains: [name],
-    rules: withMirrors([{ backends: [{ service: name, weight: 1 }] }], mirrors),
+    rules: withMirrors([{ backends: [{ service: name, weight: 1 }] }], mirrors, conflicts),
     document: doc,
     rulePath: () => 'metadata.name',
     domainPath: () => 'metadata.name',
   };
 }
 
-export function buildRouteTables(config: MeshConfig, mirrors: readonly OwnedMirror[]): ModelRouteTable[] {
-  const tables = [...config.routes.values()].map((r) => fromRoute(r, mirrors));
+/** The tables, and what could not be rendered as asked (added to `conflicts`, each once). */
+export function buildRouteTables(config: MeshConfig, mirrors: readonly OwnedMirror[], conflicts: ModelConflict[] = []): ModelRouteTable[] {
+  const found = new Map<string, ModelConflict>();
+  const tables = [...config.routes.values()].map((r) => fromRoute(r, mirrors, found));
   const claimed = new Set(tables.flatMap((t) => t.domains));
   for (const service of config.services.values()) {
-    if (!claimed.has(service.metadata.name)) tables.push(implicitFor(service, mirrors));
+    if (!claimed.has(service.metadata.name)) tables.push(implicitFor(service, mirrors, found));
   }
+  conflicts.push(...found.values());
   return tables;
 }

@@ -16,7 +16,7 @@ import { requestMirrorPolicies } from './mirror-policies.ts';
 import { clusterName } from '../model/names.ts';
 import { originOf, type FieldOriginMap } from './origin.ts';
 import { renderedResource, type ResourceRenderer, type TranslateContext } from './renderer.ts';
-import type { ModelRouteTable } from '../../api/mesh-model.ts';
+import type { ModelRouteMatch, ModelRouteRule, ModelRouteTable } from '../../api/mesh-model.ts';
 import type { ClientFlavor, RenderedResource } from './types.ts';
 
 function stringMatcher(h: HeaderMatchSpec): StringMatcher | undefined {
@@ -33,11 +33,21 @@ function headerMatcher(h: HeaderMatchSpec): HeaderMatcher {
   return { name: h.name, ...specifier, ...(h.invert && { invert_match: true }) };
 }
 
+/** Any one of the methods: one exact match, or an RE2 alternation (methods are upper-case tokens). */
+function methodMatcher(methods: readonly string[]): HeaderMatcher {
+  return { name: ':method', string_match: methods.length === 1 ? { exact: methods[0]! } : { safe_regex: { regex: methods.join('|') } } };
+}
+
 /** Path precedence when a document names several: exact path, then regex, then prefix. */
-function routeMatch(m: RouteMatchSpec | undefined): RouteMatch {
+function routeMatch(m: RouteMatchSpec | ModelRouteMatch | undefined): RouteMatch {
   const path: RouteMatch =
     m?.path !== undefined ? { path: m.path } : m?.regex !== undefined ? { safe_regex: { regex: m.regex } } : { prefix: m?.prefix ?? '' };
-  return m?.headers?.length ? { ...path, headers: m.headers.map(headerMatcher) } : path;
+  const headers: HeaderMatcher[] = [
+    ...(m?.headers ?? []).map(headerMatcher),
+    ...(m && 'pathPrefix' in m && m.pathPrefix !== undefined ? [{ name: ':path', string_match: { prefix: m.pathPrefix } }] : []),
+    ...(m && 'methods' in m && m.methods?.length ? [methodMatcher(m.methods)] : []),
+  ];
+  return headers.length ? { ...path, headers } : path;
 }
 
 function routeAction(rule: RouteRule): RouteAction {
@@ -57,10 +67,10 @@ function routeAction(rule: RouteRule): RouteAction {
   return action;
 }
 
-/** Records, for route i, which part of the rule each proto field came from. */
-function recordRuleOrigins(table: ModelRouteTable, i: number, origins: FieldOriginMap): void {
-  const at = `virtual_hosts[0].routes[${i}]`;
-  const rule = table.rules[i]!.rule;
+/** Records, for route k (from config rule i), which part of the rule each proto field came from. */
+function recordRuleOrigins(table: ModelRouteTable, route: ModelRouteRule, k: number, origins: FieldOriginMap): void {
+  const at = `virtual_hosts[0].routes[${k}]`;
+  const { rule, index: i } = route;
   origins.set(at, table.rulePath(i));
   if (rule.match) origins.set(`${at}.match`, table.rulePath(i, 'match'));
   rule.match?.headers?.forEach((_, k) => origins.set(`${at}.match.headers[${k}]`, table.rulePath(i, `match.headers[${k}]`)));
@@ -70,24 +80,32 @@ function recordRuleOrigins(table: ModelRouteTable, i: number, origins: FieldOrig
   if (rule.retries) origins.set(`${at}.route.retry_policy`, table.rulePath(i, 'retries'));
 }
 
-function routeEntry(table: ModelRouteTable, i: number, flavor: ClientFlavor): Route {
-  const { rule, mirrors: decided } = table.rules[i]!;
+function routeEntry({ rule, match, mirrors: decided }: ModelRouteRule, flavor: ClientFlavor): Route {
   const mirrors = requestMirrorPolicies(decided, flavor);
   const action = routeAction(rule);
-  return { match: routeMatch(rule.match), route: mirrors.length ? { ...action, request_mirror_policies: mirrors } : action };
+  return { match: routeMatch(match ?? rule.match), route: mirrors.length ? { ...action, request_mirror_policies: mirrors } : action };
+}
+
+/**
+ * Routes split off for mirror selections exist only to carry mirrors, which proxyless gRPC
+ * ignores: it gets each rule's own route only.
+ */
+function routesFor(table: ModelRouteTable, flavor: ClientFlavor): readonly ModelRouteRule[] {
+  return flavor === 'grpc' ? table.rules.filter((r) => r.match === undefined) : table.rules;
 }
 
 function renderRouteConfiguration(table: ModelRouteTable, flavor: ClientFlavor): RenderedResource {
   const origins: FieldOriginMap = new Map();
+  const routes = routesFor(table, flavor);
   table.domains.forEach((_, i) => origins.set(`virtual_hosts[0].domains[${i}]`, table.domainPath(i)));
-  table.rules.forEach((_, i) => recordRuleOrigins(table, i, origins));
+  routes.forEach((r, k) => recordRuleOrigins(table, r, k, origins));
   const config: RouteConfiguration = {
     name: table.name,
     virtual_hosts: [
       {
         name: table.document.metadata.name,
         domains: [...table.domains],
-        routes: table.rules.map((_, i) => routeEntry(table, i, flavor)),
+        routes: routes.map((r) => routeEntry(r, flavor)),
       },
     ],
   };

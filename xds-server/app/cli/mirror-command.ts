@@ -14,17 +14,26 @@ export interface MirrorStatus {
   conflicts: { owner: string; message: string }[];
 }
 
+/** A rule's selection in one line: `POST|PUT /orders/* x-tenant=a`. */
+export function describeSelection(m: RuleCoverage['match']): string {
+  if (!m) return 'every request';
+  const path = m.path ?? (m.prefix !== undefined ? `${m.prefix}*` : m.regex !== undefined ? `~${m.regex}` : undefined);
+  const headers = (m.headers ?? []).map((h) => `${h.invert ? '!' : ''}${h.name}${h.exact !== undefined ? `=${h.exact}` : h.prefix !== undefined ? `=${h.prefix}*` : h.regex !== undefined ? `~${h.regex}` : ''}`);
+  return [m.methods?.join('|'), path, ...headers].filter((x) => x !== undefined).join(' ');
+}
+
 export function formatMirrorList(s: MirrorStatus): string {
   if (s.rules.length === 0) return 'no MirrorRule is configured';
   const rows = s.rules.map((r) => [
     r.rule,
     r.service,
+    describeSelection(r.match),
     r.targets.map((t) => `${t.service} ${t.percent}%${t.runtimeKey ? ` (runtime ${t.runtimeKey})` : ''}`).join(', '),
     r.enabled ? 'yes' : 'no',
     String(r.envoyClients),
     r.grpcClients ? `${r.grpcClients} (not applied)` : '0',
   ]);
-  const out = [formatTable(['RULE', 'SERVICE', 'TARGETS', 'ENABLED', 'ENVOY', 'GRPC'], rows)];
+  const out = [formatTable(['RULE', 'SERVICE', 'SELECTS', 'TARGETS', 'ENABLED', 'ENVOY', 'GRPC'], rows)];
   if (s.targets.length) {
     out.push('', formatTable(['TARGET', 'MIRRORED LOAD', 'FROM'], s.targets.map((t) => [t.target, `${t.totalPercent}% of a source`, t.sources.map((x) => `${x.service} ${x.percent}% (${x.rule})`).join(', ')])));
   }

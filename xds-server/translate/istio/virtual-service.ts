@@ -13,7 +13,7 @@
  */
 import type { HeaderMatchSpec, RouteMatchSpec, RouteRule } from '../../../api/config.ts';
 import { toProtoDuration } from '../../../api/duration.ts';
-import type { MeshModel, ModelMirror, ModelRouteRule, ModelRouteTable } from '../../../api/mesh-model.ts';
+import type { MeshModel, ModelMirror, ModelRouteMatch, ModelRouteRule, ModelRouteTable } from '../../../api/mesh-model.ts';
 import { clusterName } from '../../model/names.ts';
 import { istioHost, routeVirtualServiceName, serviceVirtualServiceName } from './hosts.ts';
 import { MANAGED_BY_LABEL, type IstioNote, type IstioResource, type IstioTranslateOptions } from './types.ts';
@@ -29,13 +29,17 @@ function stringMatch(h: HeaderMatchSpec): Record<string, unknown> {
   return { regex: '.*' };
 }
 
-function match(m: RouteMatchSpec | undefined): Record<string, unknown>[] | undefined {
+/** A rule's match, or the match of a route the model split off it for mirror selections. */
+function match(m: RouteMatchSpec | ModelRouteMatch | undefined): Record<string, unknown>[] | undefined {
   if (!m) return undefined;
   const uri = m.path !== undefined ? { exact: m.path } : m.regex !== undefined ? { regex: m.regex } : m.prefix ? { prefix: m.prefix } : undefined;
-  const headers = (m.headers ?? []).filter((h) => !h.invert);
+  const pathPrefix = 'pathPrefix' in m && m.pathPrefix !== undefined ? [{ name: ':path', prefix: m.pathPrefix }] : [];
+  const headers = [...(m.headers ?? []).filter((h) => !h.invert), ...pathPrefix];
   const without = (m.headers ?? []).filter((h) => h.invert);
+  const methods = 'methods' in m ? m.methods ?? [] : [];
   const out: Record<string, unknown> = {
     ...(uri && { uri }),
+    ...(methods.length && { method: methods.length === 1 ? { exact: methods[0] } : { regex: methods.join('|') } }),
     ...(headers.length && { headers: Object.fromEntries(headers.map((h) => [h.name.toLowerCase(), stringMatch(h)])) }),
     ...(without.length && { without_headers: Object.fromEntries(without.map((h) => [h.name.toLowerCase(), stringMatch(h)])) }),
   };
@@ -60,16 +64,17 @@ function mirrorFields(mirrors: readonly ModelMirror[], hosted: HostedClusters, o
   return { mirrors: usable.map((m) => ({ destination: destination(m.cluster, hosted, o), percentage: { value: m.percent } })) };
 }
 
-function httpRoute(i: number, { rule, mirrors }: ModelRouteRule, hosted: HostedClusters, o: IstioTranslateOptions, subject: string, notes: IstioNote[]): Record<string, unknown> | undefined {
+function httpRoute(k: number, { rule, index: i, match: split, mirrors }: ModelRouteRule, hosted: HostedClusters, o: IstioTranslateOptions, subject: string, notes: IstioNote[]): Record<string, unknown> | undefined {
   const backends = rule.backends.filter((b) => {
     if (hosted.has(clusterName(b.service))) return true;
     notes.push({ subject, message: `rule ${i}: backend "${b.service}" has no ServiceEntry; left out` });
     return false;
   });
   if (backends.length === 0) return undefined;
-  const m = match(rule.match);
+  const m = match(split ?? rule.match);
   return {
-    name: `rule-${i}`,
+    // A route split off rule i for mirror selections comes before it: `rule-<i>-mirror-<k>`.
+    name: split ? `rule-${i}-mirror-${k}` : `rule-${i}`,
     ...(m && { match: m }),
     route: backends.map((b) => ({ destination: destination(clusterName(b.service), hosted, o), ...(backends.length > 1 && { weight: b.weight }) })),
     ...retriesAndTimeout(rule),
