@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Prescient } from '../../xds-server/app/prescient.ts';
 
 export interface ReloadMeasurement {
@@ -12,6 +13,11 @@ export interface ReloadMeasurement {
   applyMs: number;
   /** Worst /healthz round trip while that happened. */
   worstHealthzMs: number;
+  /**
+   * Longest the event loop was held in that time (perf_hooks' event-loop delay, 10 ms resolution):
+   * /healthz probes alone miss a stall that falls between two of them.
+   */
+  maxLoopDelayMs: number;
   probes: number;
 }
 
@@ -38,6 +44,8 @@ export async function measureReload(prescient: Prescient, configFile: string, te
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const tmp = `${configFile}.tmp`;
   await fs.writeFile(tmp, text);
   const started = performance.now();
@@ -48,8 +56,9 @@ export async function measureReload(prescient: Prescient, configFile: string, te
       await new Promise((r) => setTimeout(r, 20));
     }
     await prescient.settled();
-    return { applyMs: performance.now() - started, worstHealthzMs: worst, probes };
+    return { applyMs: performance.now() - started, worstHealthzMs: worst, maxLoopDelayMs: loopDelay.max / 1e6, probes };
   } finally {
+    loopDelay.disable();
     done = true;
     await prober;
   }

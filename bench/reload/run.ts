@@ -52,9 +52,10 @@ for (const [services, endpoints] of SIZES) {
     services,
     applyMs: round(median(samples.map((s) => s.applyMs))),
     worstHealthzMs: round(Math.max(...samples.map((s) => s.worstHealthzMs))),
+    maxLoopDelayMs: round(Math.max(...samples.map((s) => s.maxLoopDelayMs))),
     reloads: RUNS,
   };
-  console.log(`${String(run.endpoints).padStart(6)} endpoints (${services} × ${endpoints}): apply ${run.applyMs} ms, worst /healthz ${run.worstHealthzMs} ms`);
+  console.log(`${String(run.endpoints).padStart(6)} endpoints (${services} × ${endpoints}): apply ${run.applyMs} ms, worst /healthz ${run.worstHealthzMs} ms, event loop held ≤ ${run.maxLoopDelayMs} ms`);
   runs.push(run);
 }
 client.close();

@@ -30,6 +30,8 @@ export class ResourceCache {
    * encoding without encoding again (translate may reuse unchanged objects between pushes).
    */
   private readonly memo = new WeakMap<RenderedResource, EncodedResource>();
+  /** Message bytes encoded ahead of `publish` by `prepare`, taken (and dropped) by `encode`. */
+  private readonly prepared = new WeakMap<RenderedResource, Uint8Array>();
 
   constructor(private readonly options: ResourceCacheOptions = {}) {}
 
@@ -81,6 +83,15 @@ export class ResourceCache {
     return change;
   }
 
+  /**
+   * Encodes `resource` ahead of the `publish` that will carry it, which then takes these bytes: a
+   * caller can spread the encoding of a large set over several turns of the event loop. Nothing
+   * becomes visible to clients until `publish`.
+   */
+  prepare(resource: RenderedResource): void {
+    if (!this.memo.has(resource) && !this.prepared.has(resource)) this.prepared.set(resource, encodeMessage(resource));
+  }
+
   /** Number of distinct encodings held (shared ones count once). */
   internedCount(): number {
     return this.interner.size;
@@ -89,7 +100,8 @@ export class ResourceCache {
   private encode(resource: RenderedResource): EncodedResource {
     const seen = this.memo.get(resource);
     if (seen) return this.interner.acquire(seen);
-    const message = encodeMessage(resource);
+    const message = this.prepared.get(resource) ?? encodeMessage(resource);
+    this.prepared.delete(resource);
     const version = hashBytes(message);
     const shared = this.interner.find(resource.typeUrl, resource.name, version);
     const encoded = this.interner.acquire(shared ?? buildEncodedResource(resource.typeUrl, resource.name, message, version));

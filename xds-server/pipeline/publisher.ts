@@ -10,14 +10,16 @@
 import type { Logger } from '../log.ts';
 import { xdsMetrics, type XdsMetrics } from '../metrics.ts';
 import type { MeshModel } from '../../api/mesh-model.ts';
-import { renderKey, translate, type RenderedSet, type RenderTarget } from '../translate/index.ts';
+import { renderKey, translateSteps, type RenderedResource, type RenderedSet, type RenderTarget } from '../translate/index.ts';
 import { formatIssue, type ValidationIssue } from '../validate/index.ts';
 import { RenderingMemo } from './rendering-memo.ts';
-import { TimeSlicer } from './time-slicer.ts';
+import { complete, TimeSlicer, type Steps } from './time-slicer.ts';
 
 /** What the publisher needs from the cache: publishing a rendered set for a group. */
 export interface PublishTarget {
   publish(group: string, set: RenderedSet): void;
+  /** Optional: encode a resource ahead of the publish that carries it (ResourceCache.prepare). */
+  prepare?(resource: RenderedResource): void;
 }
 
 export interface PublishFailure {
@@ -57,9 +59,9 @@ export class Publisher {
 
   /**
    * Renders every target some client has asked for from one model: once per render key, then
-   * published to every group with that key. Validation runs in slices (a 50,000-endpoint mesh
-   * takes hundreds of ms), so the serving thread keeps answering; each group's set is still
-   * published whole, in one step.
+   * published to every group with that key. Rendering, comparison with the previous rendering and
+   * validation run in slices of one resource (a 50,000-endpoint mesh takes hundreds of ms), so the
+   * serving thread keeps answering; each group's set is still published whole, in one step.
    */
   async publishAll(targets: Iterable<RenderTarget>, model: MeshModel): Promise<{ published: number; refused: number }> {
     const end = this.metrics.pushSeconds.startTimer();
@@ -70,7 +72,7 @@ export class Publisher {
     for (const target of [...targets]) {
       const key = renderKey(target);
       let rendering = shared.get(key);
-      if (!rendering) shared.set(key, (rendering = await this.renderSliced(target, model, slicer)));
+      if (!rendering) shared.set(key, (rendering = await slicer.drive(this.renderSteps(target, model))));
       if (this.publishRendering(target.group, rendering, model.now)) published++;
       else refused++;
     }
@@ -93,27 +95,27 @@ export class Publisher {
 
   /** Resources unchanged since the key's last rendering are neither validated nor encoded again. */
   private render(target: RenderTarget, model: MeshModel): Rendering {
-    const rendered = this.translate(target, model);
-    if (!rendered.set) return rendered;
-    const issues = this.memo.validate(rendered.set);
-    return { set: rendered.set, issues, messages: issues.map(formatIssue) };
+    return complete(this.renderSteps(target, model));
   }
 
-  private async renderSliced(target: RenderTarget, model: MeshModel, slicer: TimeSlicer): Promise<Rendering> {
-    const rendered = this.translate(target, model);
-    if (!rendered.set) return rendered;
-    await slicer.maybeYield();
-    const issues = await this.memo.validateSliced(rendered.set, slicer);
-    return { set: rendered.set, issues, messages: issues.map(formatIssue) };
-  }
-
-  private translate(target: RenderTarget, model: MeshModel): Rendering {
+  private *renderSteps(target: RenderTarget, model: MeshModel): Steps<Rendering> {
     this.renderings++;
+    let set: RenderedSet;
     try {
-      return { set: this.memo.reuse(renderKey(target), translate(model, target)), issues: [], messages: [] };
+      set = yield* this.memo.reuseSteps(renderKey(target), yield* translateSteps(model, target));
     } catch (err) {
       return { issues: [], messages: [`${RENDER_FAILED}: cannot render for ${target.flavor} clients: ${err instanceof Error ? err.message : String(err)}`] };
     }
+    const issues = yield* this.memo.validateSteps(set);
+    if (issues.length === 0 && this.cache.prepare) {
+      for (const resources of set.values()) {
+        for (const r of resources.values()) {
+          this.cache.prepare(r);
+          yield;
+        }
+      }
+    }
+    return { set, issues, messages: issues.map(formatIssue) };
   }
 
   /** `renderings` counts translate runs: fewer than publishes when groups share a render key. */

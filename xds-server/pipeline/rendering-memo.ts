@@ -12,7 +12,7 @@ import type { TypeUrl } from '../envoy/type-urls.ts';
 import type { RenderedResource, RenderedSet } from '../translate/types.ts';
 import { checkCrossReferences } from '../validate/cross-references.ts';
 import { validateResource, type ValidationIssue } from '../validate/index.ts';
-import type { TimeSlicer } from './time-slicer.ts';
+import { complete, type Steps } from './time-slicer.ts';
 
 export class RenderingMemo {
   /** Per render key (targets with equal flavor and labels), the last rendering seen. */
@@ -22,6 +22,11 @@ export class RenderingMemo {
 
   /** `set` with every resource equal to the key's previous rendering of it replaced by that object. */
   reuse(key: string, set: RenderedSet): RenderedSet {
+    return complete(this.reuseSteps(key, set));
+  }
+
+  /** `reuse`, pausing after each resource compared (a 10,000-endpoint assignment is one). */
+  *reuseSteps(key: string, set: RenderedSet): Steps<RenderedSet> {
     const before = this.previous.get(key);
     const out = new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>();
     for (const [typeUrl, resources] of set) {
@@ -30,6 +35,7 @@ export class RenderingMemo {
       for (const [name, r] of resources) {
         const old = earlier?.get(name);
         kept.set(name, old && sameContent(old, r) ? old : r);
+        yield;
       }
       out.set(typeUrl, kept);
     }
@@ -39,19 +45,16 @@ export class RenderingMemo {
 
   /** Every issue of the set, as `validateResources` reports them; proto rules run once per object. */
   validate(set: RenderedSet): ValidationIssue[] {
-    const issues: ValidationIssue[] = [];
-    for (const resources of set.values()) for (const r of resources.values()) issues.push(...this.issuesOf(r));
-    issues.push(...checkCrossReferences(set));
-    return issues;
+    return complete(this.validateSteps(set));
   }
 
-  /** `validate`, giving the event loop a turn between resources whenever `slicer` says so. */
-  async validateSliced(set: RenderedSet, slicer: TimeSlicer): Promise<ValidationIssue[]> {
+  /** `validate`, pausing after each resource. */
+  *validateSteps(set: RenderedSet): Steps<ValidationIssue[]> {
     const issues: ValidationIssue[] = [];
     for (const resources of set.values()) {
       for (const r of resources.values()) {
         issues.push(...this.issuesOf(r));
-        await slicer.maybeYield();
+        yield;
       }
     }
     issues.push(...checkCrossReferences(set));

@@ -149,7 +149,7 @@ function renderCluster(c: ModelCluster, flavor: ClientFlavor): RenderedResource 
 
 export const clusterRenderer: ResourceRenderer = {
   typeUrl: TYPE_URL.cluster,
-  render(ctx: TranslateContext): RenderedResource[] {
-    return ctx.clusters.map((c) => renderCluster(c, ctx.flavor));
+  *render(ctx: TranslateContext): Iterable<RenderedResource> {
+    for (const c of ctx.clusters) yield renderCluster(c, ctx.flavor);
   },
 };

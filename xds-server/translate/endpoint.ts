@@ -132,8 +132,8 @@ function renderAssignment(ctx: TranslateContext, cluster: ModelCluster): Rendere
 
 export const endpointRenderer: ResourceRenderer = {
   typeUrl: TYPE_URL.endpoint,
-  render(ctx: TranslateContext): RenderedResource[] {
+  *render(ctx: TranslateContext): Iterable<RenderedResource> {
     // Envoy's DNS clusters carry their endpoints inline (cluster.ts); they have no EDS resource.
-    return ctx.clusters.filter((c) => ctx.flavor === 'grpc' || c.dnsResolution === undefined).map((c) => renderAssignment(ctx, c));
+    for (const c of ctx.clusters) if (ctx.flavor === 'grpc' || c.dnsResolution === undefined) yield renderAssignment(ctx, c);
   },
 };

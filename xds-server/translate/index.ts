@@ -13,14 +13,10 @@ import type { RenderedResource, RenderedSet, RenderTarget } from './types.ts';
 export type { ClientFlavor, RenderedResource, RenderedSet, RenderTarget, ResourceOrigin } from './types.ts';
 export { renderKey } from './types.ts';
 
-/** Keeps the first resource of each name; later ones are recorded as its conflicts. */
-function byName(resources: RenderedResource[]): Map<string, RenderedResource> {
-  const out = new Map<string, RenderedResource>();
-  for (const r of resources) {
-    const kept = out.get(r.name);
-    out.set(r.name, kept ? { ...kept, conflicts: [...(kept.conflicts ?? []), r.origin] } : r);
-  }
-  return out;
+/** Adds `r`, keeping the first resource of each name; later ones are recorded as its conflicts. */
+function addByName(out: Map<string, RenderedResource>, r: RenderedResource): void {
+  const kept = out.get(r.name);
+  out.set(r.name, kept ? { ...kept, conflicts: [...(kept.conflicts ?? []), r.origin] } : r);
 }
 
 function visibleTo(cluster: ModelCluster, labels: Readonly<Record<string, string>>): boolean {
@@ -29,6 +25,19 @@ function visibleTo(cluster: ModelCluster, labels: Readonly<Record<string, string
 }
 
 export function translate(model: MeshModel, target: RenderTarget): RenderedSet {
+  const steps = translateSteps(model, target);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `translate` one resource at a time: the generator pauses after each rendered resource and
+ * returns the whole set. A caller on a serving thread (the publisher) gives the event loop a turn
+ * between steps; the result is the same set `translate` returns.
+ */
+export function* translateSteps(model: MeshModel, target: RenderTarget): Generator<void, RenderedSet> {
   const ctx: TranslateContext = {
     model,
     target,
@@ -37,5 +46,14 @@ export function translate(model: MeshModel, target: RenderTarget): RenderedSet {
     // Implicit per-service tables exist for gRPC's `xds:///<service>`; Envoy listens per Route.
     routeTables: target.flavor === 'grpc' ? model.routeTables : model.routeTables.filter((t) => !t.implicit),
   };
-  return new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>(RENDERERS.map((r) => [r.typeUrl, byName(r.render(ctx))]));
+  const set = new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>();
+  for (const renderer of RENDERERS) {
+    const resources = new Map<string, RenderedResource>();
+    for (const r of renderer.render(ctx)) {
+      addByName(resources, r);
+      yield;
+    }
+    set.set(renderer.typeUrl, resources);
+  }
+  return set;
 }

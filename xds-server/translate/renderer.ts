@@ -16,7 +16,8 @@ export interface TranslateContext {
 
 export interface ResourceRenderer {
   readonly typeUrl: TypeUrl;
-  render(ctx: TranslateContext): RenderedResource[];
+  /** May be lazy (a generator): `translateSteps` pauses between the resources it yields. */
+  render(ctx: TranslateContext): Iterable<RenderedResource>;
 }
 
 /**
