@@ -50,6 +50,8 @@ export interface SliceWatchStatus {
   readonly consecutiveFailures: number;
   readonly failures: number;
   readonly relists: number;
+  /** Bookmark events received: resourceVersions to resume from without any matching change. */
+  readonly bookmarks: number;
   readonly lastError?: { readonly message: string; readonly at: string };
 }
 
@@ -72,6 +74,7 @@ class BookmarkWatch extends Watch {
     private readonly clock: Clock,
     private readonly opened: () => void,
     private readonly retired: () => boolean,
+    private readonly bookmark: () => void,
   ) {
     super(kc);
   }
@@ -87,7 +90,11 @@ class BookmarkWatch extends Watch {
       done(err);
     };
     try {
-      const controller = await super.watch(path, { ...params, allowWatchBookmarks: true, timeoutSeconds: timeout }, callback, finish);
+      const seen = (phase: string, obj: unknown, raw: unknown) => {
+        if (phase === 'BOOKMARK') this.bookmark();
+        callback(phase, obj, raw);
+      };
+      const controller = await super.watch(path, { ...params, allowWatchBookmarks: true, timeoutSeconds: timeout }, seen, finish);
       // ListWatch.stop() cannot abort a watch still connecting; its generation may be retired by now.
       if (this.retired()) controller.abort();
       else if (!ended) {
@@ -114,6 +121,7 @@ export class SliceWatch {
   private consecutiveFailures = 0;
   private failures = 0;
   private relists = 0;
+  private bookmarks = 0;
   private failingSince: number | undefined;
   private lastError: { message: string; at: number } | undefined;
   private retry: CancelTimer | undefined;
@@ -161,6 +169,7 @@ export class SliceWatch {
       consecutiveFailures: this.consecutiveFailures,
       failures: this.failures,
       relists: this.relists,
+      bookmarks: this.bookmarks,
       ...(this.lastError && { lastError: { message: this.lastError.message, at: new Date(this.lastError.at).toISOString() } }),
     };
   }
@@ -169,7 +178,7 @@ export class SliceWatch {
     const o = this.o;
     const timeout = () => Math.round((o.watchTimeoutSeconds ?? 300) * (1 + 0.25 * this.random()));
     let g: Generation;
-    const watch = new BookmarkWatch(o.kubeConfig, timeout, o.clock, () => this.opened(g), () => g.retired);
+    const watch = new BookmarkWatch(o.kubeConfig, timeout, o.clock, () => this.opened(g), () => g.retired, () => this.bookmarks++);
     const list = async () => {
       const result = await this.api.listNamespacedEndpointSlice({ namespace: o.namespace, labelSelector: o.labelSelector });
       if (!g.retired) this.relists++;
