@@ -70,6 +70,8 @@ export interface ScorerLoopOptions {
   readonly forecastRefreshTicks?: number;
   /** Where the loop's metrics go (the root's registry); default the module-level instance. */
   readonly metrics?: ScorerMetrics;
+  /** The LRS interval clients are asked for; sets the loop gain on request-path latency. Default 10 s. */
+  readonly loadReportIntervalMs?: number;
 }
 
 export interface ScorerStatus {
@@ -295,6 +297,7 @@ export class ScorerLoop {
       forecasts: this.forecasts,
       refreshTicks: this.refreshTicks,
       buffers: this.buffers,
+      ...(this.o.loadReportIntervalMs !== undefined && { loadReportIntervalMs: this.o.loadReportIntervalMs }),
     });
     this.noteFallbacks(out.onFallback, out.modelError);
 

@@ -378,7 +378,7 @@ export class Prescient {
       const scorerPublisher = auditedWeightsPublisher(this.board.publisher('scorer'), this.audit, { minShiftPoints: o.auditWeightShiftPoints ?? 20, replica });
       // With a Kubernetes Lease and no Redis, the scorer is elected through the Lease too.
       const scorerLease = this.leaseStore instanceof KubeLeaseStore && !o.scorer?.redisUrl ? this.leaseStore.lease('scorer') : undefined;
-      this.scorer = await ScorerModule.create(o.scorer ?? {}, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics, ...(scorerLease && { lease: scorerLease }) });
+      this.scorer = await ScorerModule.create({ ...(o.scorer ?? {}), ...(o.lrsIntervalMs !== undefined && { loadReportIntervalMs: o.lrsIntervalMs }) }, { config: this.config, publisher: scorerPublisher, clock: this.clock, logger: log, metrics: this.scorerMetrics, ...(scorerLease && { lease: scorerLease }) });
       this.modules.push(this.scorer);
     }
     this.modules.push(new ResolverModule(o.resolver ?? {}, { config: this.config, publisher: this.board.publisher('resolver'), clock: this.clock, logger: log }));

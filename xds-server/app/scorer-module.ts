@@ -53,6 +53,8 @@ export interface ScorerOptions {
   ingestPerClientPerMinute?: number;
   /** Poll an existing Prometheus for endpoint metrics (PromQL instant queries). */
   prometheus?: { url: string; queries: PromQuery[]; intervalMs?: number };
+  /** The LRS interval clients are asked for (the root's `lrsIntervalMs`); sets the scorer's loop gain. */
+  loadReportIntervalMs?: number;
 }
 
 export interface ScorerModuleDeps {
@@ -122,6 +124,7 @@ export class ScorerModule implements PrescientModule {
       now,
       leaseTtlMs: s.leaseTtlMs,
       replicaId: s.replicaId,
+      ...(s.loadReportIntervalMs !== undefined && { loadReportIntervalMs: s.loadReportIntervalMs }),
       logger: log,
       onDecisions: (slice) => deps.publisher.publish(slice),
       ...(s.retrain === false ? {} : { retrain: { retrain: liveRetrainer({ features, provider: s.provider }) } }),
