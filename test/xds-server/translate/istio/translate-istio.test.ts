@@ -131,6 +131,18 @@ describe('Istio config from the mesh model (translate/istio)', () => {
     ]);
   });
 
+  it('a mirror selection: a route split off before the rule carries the selection match and the mirror; the rule itself does not mirror', () => {
+    const a = service('a', { protocol: 'http', ports: [{ port: 7000 }] });
+    const shadow = service('a-shadow', { protocol: 'http', endpoints: [endpoint('10.0.9.1', 8080)] });
+    const selected = new Map([['mirror', { mirrors: [{ service: 'a', target: 'a-shadow', percent: 50, match: { prefix: '/orders/', methods: ['POST', 'PUT'], headers: [{ name: 'X-Tenant', exact: 'blue' }] } }] }]]);
+    const vs = find(translateIstio(buildMeshModel(meshConfig(a, shadow), selected, 0)).resources, 'VirtualService', 'service.a');
+    assert.equal(vs.http.length, 2);
+    assert.deepEqual(vs.http[0].match, [{ uri: { prefix: '/orders/' }, method: { regex: 'POST|PUT' }, headers: { 'x-tenant': { exact: 'blue' } } }]);
+    assert.deepEqual(vs.http[0].mirror_percentage, { value: 50 });
+    assert.equal(vs.http[1].match, undefined);
+    assert.equal(vs.http[1].mirror, undefined, 'requests outside the selection are not copied');
+  });
+
   it('decided clusters: a ServiceEntry when every group sees them, none (with a note) under an audience', () => {
     const a = service('a', { protocol: 'http', ports: [{ port: 7000 }] });
     const d = new Map([['sandbox', { clusters: [
