@@ -43,6 +43,8 @@ export class SotwSession extends XdsSession<SotwPlan> {
   /** Istio config for istiod (MCP over xDS), created on the stream's first Istio type. */
   private mcp: McpTypes | undefined;
   private nodeId: string | undefined;
+  private firstNode: DiscoveryRequestMessage['node'];
+  private requests = 0;
 
   constructor(ctx: SessionContext, service: XdsService, private readonly responseSink: ResponseSink) {
     super(ctx, service, responseSink);
@@ -69,17 +71,20 @@ export class SotwSession extends XdsSession<SotwPlan> {
 
   override status(): ClientStatus {
     const status = super.status();
-    return this.mcp ? { ...status, istioTypes: this.mcp.status() } : status;
+    if (!this.mcp) return status;
+    return { ...status, nodeId: status.nodeId || (this.nodeId ?? ''), nodeCluster: status.nodeCluster || (this.firstNode?.cluster ?? ''), istioTypes: this.mcp.status() };
   }
 
   handle(req: DiscoveryRequestMessage): void {
-    this.bindNode(req.node);
+    if (this.requests++ === 0) this.firstNode = req.node;
     this.nodeId ??= req.node?.id;
+    // istiod asks only for Istio config: its stream joins no node group, so Prescient renders no
+    // Envoy resources for it and convergence does not wait on it. An Envoy type binds the stream
+    // to the first request's node, as always (rule 1).
+    if (this.ctx.mcp && this.service === 'ads' && isIstioTypeUrl(req.type_url)) return this.istio(req);
+    this.bindNode(this.firstNode);
     const st = this.typeState(req.type_url);
-    if (!st) {
-      if (this.ctx.mcp && this.service === 'ads' && isIstioTypeUrl(req.type_url)) return this.istio(req);
-      return this.unsupported.sotw(req.type_url, req.response_nonce, req.resource_names, this.nodeId);
-    }
+    if (!st) return this.unsupported.sotw(req.type_url, req.response_nonce, req.resource_names, this.nodeId);
     // Before anything was sent on this stream there is nothing to be stale against (a client may
     // carry a nonce over from a previous stream).
     if (req.response_nonce && st.lastSent && req.response_nonce !== st.lastSent.nonce) {

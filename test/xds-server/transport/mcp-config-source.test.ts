@@ -61,6 +61,7 @@ describe('MCP over xDS: Istio config for istiod', () => {
     assert.deepEqual(weights(se), [['10.0.0.1', 80], ['10.0.0.2', 20]]);
     for (const res of got.values()) s.ack(res);
     await s.expectNone(300);
+    assert.deepEqual(h.prescient.cache.groups(), [], 'istiod joins no node group: no Envoy resources are rendered for it');
     const metrics = (await h.admin('/metrics')).body;
     assert.match(metrics, /prescient_istio_resources\{kind="ServiceEntry"\} 1/);
     assert.match(metrics, /prescient_istio_pushes_total\{kind="other"\} 2/);
