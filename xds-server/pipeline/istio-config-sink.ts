@@ -11,6 +11,8 @@ import { ISTIO_KINDS } from '../istio/kinds.ts';
 import type { IstioMetrics } from '../istio/metrics.ts';
 import type { Logger } from '../log.ts';
 import { translateIstio, type IstioNote, type IstioTranslateOptions } from '../translate/istio/index.ts';
+import { istioOptionsProblem } from '../translate/istio/hosts.ts';
+import { CodedError } from '../../api/coded-error.ts';
 import type { ModelSink } from './model-sink.ts';
 
 export interface IstioSinkStatus {
@@ -39,6 +41,9 @@ export class IstioConfigSink implements ModelSink {
     /** The latest model, for a first subscriber arriving between pushes. */
     current: () => MeshModel,
   ) {
+    const problem = istioOptionsProblem(options);
+    // Every host would be invalid and istiod would drop every resource: refuse to start instead.
+    if (problem) throw new CodedError('ISTIO_OPTIONS', `${problem}; fix --istio-namespace / --istio-domain`);
     cache.onDemand = () => this.render(this.model ?? current());
   }
 

@@ -110,6 +110,13 @@ describe('MCP over xDS: Istio config for istiod', () => {
   });
 });
 
+describe('MCP over xDS: options', () => {
+  it('a namespace or domain that cannot make Istio hosts refuses to start', async () => {
+    await assert.rejects(PrescientHarness.start(docs(), { istio: { namespace: 'Not_A_Label' } }), /ISTIO_OPTIONS/);
+    await assert.rejects(PrescientHarness.start(docs(), { istio: { domain: 'bad..domain' } }), /ISTIO_OPTIONS/);
+  });
+});
+
 describe('MCP over xDS: turned off', () => {
   it('with istio: false, Istio types are answered empty like any unsupported type', async () => {
     const h = await PrescientHarness.start(docs(), { istio: false });

@@ -15,6 +15,15 @@ export function isDnsName(name: string): boolean {
   return name.length <= 200 && DNS_1123_SUBDOMAIN.test(name);
 }
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** What is wrong with the options (the namespace must be a DNS label, the domain a DNS name), or undefined. */
+export function istioOptionsProblem(o: IstioTranslateOptions): string | undefined {
+  if (!DNS_LABEL.test(o.namespace)) return `Istio namespace "${o.namespace}" is not a DNS label (lowercase letters, digits, '-')`;
+  if (!isDnsName(o.domain)) return `Istio domain "${o.domain}" is not a DNS name (lowercase labels separated by dots)`;
+  return undefined;
+}
+
 export function istioHost(cluster: string, o: IstioTranslateOptions): string {
   return `${cluster}.${o.namespace}.${o.domain}`;
 }
