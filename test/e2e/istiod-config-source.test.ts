@@ -48,9 +48,31 @@ describe('e2e: istiod fed by Prescient over MCP, a real Envoy fed by istiod', fu
     { kind: 'Service', name: 'payments-shadow', spec: { protocol: 'http', ports: [{ name: 'http', port: shadowPort }], endpoints: [{ address: '127.0.0.1', port: shadow.port }] } },
     { kind: 'MirrorRule', name: 'payments-copies', spec: { service: 'payments', targets: [{ service: 'payments-shadow', percent: 25 }] } },
     // A canary Route: a VirtualService with weighted destinations.
-    { kind: 'Service', name: 'cart-v1', spec: { protocol: 'http', ports: [{ name: 'http', port: cartPorts[0] }], endpoints: [{ address: '127.0.0.1', port: a.port }] } },
-    { kind: 'Service', name: 'cart-v2', spec: { protocol: 'http', ports: [{ name: 'http', port: cartPorts[1] }], endpoints: [{ address: '127.0.0.1', port: b.port }] } },
-    { kind: 'Route', name: 'cart', spec: { hosts: ['cart-v1'], rules: [{ backends: [{ service: 'cart-v1', weight: 90 }, { service: 'cart-v2', weight: 10 }] }] } },
+    // With most of what the translation writes, so istiod's own validation sees it all.
+    {
+      kind: 'Service',
+      name: 'cart-v1',
+      spec: {
+        protocol: 'http',
+        ports: [{ name: 'http', port: cartPorts[0] }],
+        endpoints: [{ address: '127.0.0.1', port: a.port, locality: { region: 'local', zone: 'zone-a' }, metadata: { version: 'v1' } }],
+        loadBalancing: { policy: 'LEAST_REQUEST' },
+        connectTimeout: '250ms',
+        outlierDetection: { consecutive5xx: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+      },
+    },
+    { kind: 'Service', name: 'cart-v2', spec: { protocol: 'http', ports: [{ name: 'http', port: cartPorts[1] }], endpoints: [{ address: '127.0.0.1', port: b.port }], loadBalancing: { policy: 'RING_HASH' } } },
+    {
+      kind: 'Route',
+      name: 'cart',
+      spec: {
+        hosts: ['cart-v1', 'cart.example.com'],
+        rules: [
+          { backends: [{ service: 'cart-v1', weight: 90 }, { service: 'cart-v2', weight: 10 }], timeout: '3s', retries: { attempts: 2, retryOn: ['5xx', 'reset'], perTryTimeout: '1s' } },
+          { match: { prefix: '/v2/', headers: [{ name: 'x-canary', exact: 'yes' }, { name: 'x-debug', present: true, invert: true }] }, backends: [{ service: 'cart-v2', weight: 1 }] },
+        ],
+      },
+    },
   ];
 
   /** The first route of the virtual host for `host` in the route configuration istiod names after `port`. */
@@ -132,6 +154,19 @@ describe('e2e: istiod fed by Prescient over MCP, a real Envoy fed by istiod', fu
       weighted.clusters.map((c: any) => [c.name, c.weight]),
       [[`outbound|${cartPorts[0]}||${host}`, 90], [`outbound|${cartPorts[1]}||cart-v2.prescient.svc.cluster.local`, 10]],
     );
+  });
+
+  it('istiod accepted every resource Prescient served (its own validation)', async () => {
+    const served = (await h.adminJson('/debug/istio')).resources as Record<string, number>;
+    const configz = JSON.parse((await istiod.get('/debug/configz')).body) as { kind: string; metadata: { namespace: string; name: string } }[];
+    const stored: Record<string, string[]> = {};
+    for (const c of configz) if (c.metadata.namespace === 'prescient') (stored[c.kind] ??= []).push(c.metadata.name);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stored).map(([k, names]) => [k, names.length])),
+      { ServiceEntry: served['networking.istio.io/v1/ServiceEntry'], DestinationRule: served['networking.istio.io/v1/DestinationRule'], VirtualService: served['networking.istio.io/v1/VirtualService'] },
+      `istiod holds ${JSON.stringify(stored)}`,
+    );
+    assert.doesNotMatch(istiod.output(), /Error (adding|updating)|Invalid data|Error unmarshalling/);
   });
 
   it('real calls through that Envoy split as the weights say, and a quarter is mirrored', async () => {
