@@ -4,7 +4,8 @@
  * no controller-manager, so the test writes the slices itself, as the EndpointSlice controller
  * would). Real @grpc/grpc-js-xds clients and a real Envoy 1.40 see each slice created, changed
  * (ready → terminating) and deleted as an EDS change within 2 s; with the API server stopped and
- * restarted they lose no endpoint, and a change made after the restart arrives.
+ * restarted they lose no endpoint, and a change made after the restart arrives; a restarted
+ * Prescient sends the endpoints in its first EDS response (it lists the slices before serving).
  *
  * The API server refuses loopback addresses in EndpointSlices, so the backends listen on this
  * machine's own (non-loopback) IPv4 address, one port each, each port in a slice of its own (as
@@ -19,6 +20,8 @@ import { eventually } from '../support/eventually.ts';
 import { KubeCluster } from '../support/kube-cluster.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { EchoClient } from '../support/xds-channel.ts';
+import { nodeMessage, RawXdsClient } from '../support/raw-ads-client.ts';
+import { TYPE_URL } from '../../xds-server/envoy/type-urls.ts';
 
 /** The issue's bound for a slice change to reach the clients. */
 const WITHIN_MS = 2000;
@@ -105,6 +108,8 @@ describe('e2e: endpoints from Kubernetes EndpointSlices', function () {
     );
     envoy = await EnvoyProxy.start({ xdsPort: h.xdsPort });
     client = new EchoClient('xds:///api', h.xdsPort);
+    // The client's first call starts its xDS subscriptions; the bounds below measure EDS changes, not that.
+    await client.call(2000);
   });
 
   after(async () => {
@@ -179,5 +184,23 @@ describe('e2e: endpoints from Kubernetes EndpointSlices', function () {
     assert.equal(status.watch.stale, false);
     assert.ok(status.watch.failures >= 1, 'the failure was counted');
     assert.match((await h!.admin('/metrics')).body, /prescient_kube_discovery_watch_failures_total [1-9]/);
+  });
+
+  it('a (re)started Prescient sends the discovered endpoints in its very first EDS response', async () => {
+    const second = await PrescientHarness.start(
+      [{ kind: 'Service', name: 'api', spec: { protocol: 'grpc', ports: [{ name: 'grpc', port: 50051 }], discovery: { kubernetes: { namespace: ns, service: 'api' } } } }],
+      { kubeconfig: cluster.kubeconfigPath },
+    );
+    const raw = new RawXdsClient(`127.0.0.1:${second.xdsPort}`);
+    try {
+      const ads = raw.sotw();
+      ads.send({ node: nodeMessage({ id: 'reconnecting-sidecar', user_agent_name: 'envoy' }), type_url: TYPE_URL.endpoint, resource_names: ['api'] });
+      const first = await ads.next(5000);
+      const hosts = first.resources[0]!.message.endpoints.flatMap((l: any) => l.lb_endpoints.map((e: any) => `${e.endpoint.address.socket_address.address}:${e.endpoint.address.socket_address.port_value}`));
+      assert.deepEqual(hosts.sort(), ['b', 'c', 'd'].map(endpointOf).sort());
+    } finally {
+      raw.close();
+      await second.stop();
+    }
   });
 });

@@ -99,9 +99,31 @@ export class KubernetesDiscoveryModule implements PrescientModule {
 
   /** Throws PRESCIENT_KUBE_CONFIG when an explicit `--kubeconfig` cannot be loaded: `serve` then exits 1. */
   start(): void {
+    if (this.started) return;
     if (this.options.kubeconfig !== undefined && !this.kube) this.kube = loadKubeConfig({ path: this.options.kubeconfig });
     this.started = true;
     this.reconcile();
+  }
+
+  /**
+   * Starts watching `config`'s discovery Services and resolves once each watch has listed its
+   * slices (or failed once, or `timeoutMs` passed), with the endpoints handed over. The root
+   * awaits it before the xDS port opens: proxies reconnecting to a restarted Prescient must not
+   * be sent discovery Services without endpoints while the first lists are in flight.
+   */
+  async initialSync(config: MeshConfig, timeoutMs: number): Promise<void> {
+    this.onConfig(config);
+    this.start();
+    const deadline = this.deps.clock.now() + timeoutMs;
+    const settled = () => [...this.watches.values()].every((w) => {
+      const s = w.status();
+      return s.lastSyncAt !== undefined || s.failures > 0;
+    });
+    while (!settled() && this.deps.clock.now() < deadline) {
+      await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, 20));
+    }
+    if (!settled()) this.deps.logger.warn({ code: 'PRESCIENT_KUBE_WATCH', timeoutMs }, 'EndpointSlices not listed in time; serving discovery Services with what is known so far');
+    this.flush();
   }
 
   stop(): void {

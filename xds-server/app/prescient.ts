@@ -116,6 +116,8 @@ export interface PrescientOptions {
   istio?: Partial<IstioTranslateOptions> | false;
   /** EndpointSlice watch tuning for Services with `discovery.kubernetes` (tests shorten it). */
   discoveryWatch?: KubernetesDiscoveryOptions['watch'];
+  /** Longest wait at start for the first EndpointSlice lists before the xDS port opens; default 5000 ms. */
+  discoverySyncTimeoutMs?: number;
   /** Kubernetes API access for xds-server/kube (`--kubeconfig`); unset: in-cluster, else the default kubeconfig. */
   kubeconfig?: string;
   /**
@@ -445,6 +447,9 @@ export class Prescient {
     this.admin.get('/debug/istio', () => this.istio?.status() ?? { enabled: false });
     mountIndexPage(this.admin);
 
+    // Discovered endpoints before the first client: a restarted Prescient must not send its
+    // reconnecting proxies discovery Services without endpoints while the first lists run.
+    await this.discovery.initialSync(this.configState.config, o.discoverySyncTimeoutMs ?? 5000);
     this.xdsPort = await this.xds.listen(o.xdsAddress);
     this.adminPort = await this.admin.listen();
     this.onConfig(this.configState.config);
