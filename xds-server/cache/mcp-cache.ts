@@ -57,6 +57,12 @@ export function encodeMcpResource(r: IstioResource): McpResource {
 
 export class McpResourceCache {
   private readonly sets = new Map<string, McpTypeSet>();
+  /**
+   * The last encoding of each resource by kind and name, with its content as JSON: a model where
+   * one weight moved re-encodes one ServiceEntry, not the mesh (JSON is several times cheaper
+   * than the protobuf encoding it spares).
+   */
+  private encoded = new Map<string, { json: string; resource: McpResource }>();
   private readonly listeners = new Set<McpListener>();
   private published = false;
 
@@ -94,7 +100,16 @@ export class McpResourceCache {
   publish(config: IstioConfig): ReadonlySet<string> {
     const byType = new Map<string, McpResource[]>();
     for (const kind of Object.values(ISTIO_KINDS)) byType.set(kind.typeUrl, []);
-    for (const r of config.resources) byType.get(ISTIO_KINDS[r.kind].typeUrl)!.push(encodeMcpResource(r));
+    const encoded = new Map<string, { json: string; resource: McpResource }>();
+    for (const r of config.resources) {
+      const key = `${r.kind}/${r.namespace}/${r.name}`;
+      const json = JSON.stringify([r.labels, r.spec]);
+      const held = this.encoded.get(key);
+      const entry = held?.json === json ? held : { json, resource: encodeMcpResource(r) };
+      encoded.set(key, entry);
+      byType.get(ISTIO_KINDS[r.kind].typeUrl)!.push(entry.resource);
+    }
+    this.encoded = encoded;
     const changed = new Set<string>();
     for (const [typeUrl, resources] of byType) {
       const version = hashVersions(resources.map((r) => [r.name, r.version] as const));
