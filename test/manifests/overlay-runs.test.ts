@@ -215,7 +215,10 @@ describe('rendered set-ups run as their own ServiceAccount against a real kube-a
           throw new Error(`${err.message}\n${r.output().slice(-3000)}`);
         },
       );
-      assert.match(await admin(r, '/metrics'), /^prescient_scorer_leader 1$/m);
+      // Each leader key has its own Lease; the scorer's is one of them.
+      await eventually(async () => /^prescient_scorer_leader 1$/m.test(await admin(r, '/metrics')), 20_000, 200, 'scoring leader');
+      const held = (await coordination.listNamespacedLease({ namespace: 'prescient' })).items.filter((l) => l.spec?.holderIdentity).map((l) => l.metadata!.name);
+      assert.ok(held.includes('prescient-scorer'), JSON.stringify(held));
     });
   });
 
