@@ -121,6 +121,38 @@ export interface ServiceSpec {
   dnsResolution?: 'STRICT_DNS' | 'LOGICAL_DNS';
   outlierDetection?: OutlierDetectionSpec;
   healthChecks?: HealthCheckSpec[];
+  /** Placement template: a shadow copy of this Service fed by mirrored traffic (mirror/shadow-networks.ts). */
+  shadowNetwork?: ServiceShadowTemplate;
+}
+
+/**
+ * Which requests feed a shadow: all (`full`), `percent` of them (`sampled`), or those matching
+ * any of `events` (`event`; default the state-changing methods POST, PUT, PATCH and DELETE).
+ */
+export interface ShadowFidelity {
+  mode: 'full' | 'sampled' | 'event';
+  percent?: number;
+  events?: MirrorMatchSpec[];
+}
+
+/** A Service's `spec.shadowNetwork`: the same shadow the ShadowNetwork kind declares, plus event fidelity and graph scope. */
+export interface ServiceShadowTemplate {
+  /** Default true. */
+  enabled?: boolean;
+  /** Default 0.25 (for `prescient shadow render`). */
+  replicaFactor?: number;
+  /** Default full. */
+  fidelity?: ShadowFidelity;
+  /**
+   * `service` (default): only this Service is shadowed. `graph`: the Services it calls are too
+   * (`calls`, through Routes that claim those names, transitively through their own templates),
+   * and clients in a shadow node group reach only shadows.
+   */
+  scope?: 'service' | 'graph';
+  /** Services this one calls (the call graph for `scope: graph`). */
+  calls?: string[];
+  /** Where the shadow workloads listen: the endpoints of the cluster `<service>-shadow`. */
+  endpoints: { address: string; port: number; weight?: number }[];
 }
 
 export type ServiceDocument = Document<'Service', ServiceSpec>;
@@ -343,8 +375,8 @@ export interface ShadowNetworkSpec {
   enabled?: boolean;
   /** Shadow replicas (and requests/limits) as a fraction of the primary's, for `prescient shadow render`. Default 0.25. */
   replicaFactor?: number;
-  /** Which requests are copied: all (`full`, default) or `percent` of them (`sampled`). */
-  fidelity?: { mode: 'full' | 'sampled'; percent?: number };
+  /** Which requests are copied: all (`full`, default), `percent` of them (`sampled`) or those matching `events` (`event`). */
+  fidelity?: ShadowFidelity;
   /** Where the shadow workloads listen: the endpoints of the cluster `<service>-shadow`. */
   endpoints: { address: string; port: number; weight?: number }[];
 }

@@ -91,6 +91,22 @@ export interface MirrorDecision {
   readonly route?: string;
   /** Only requests matching this are copied; absent = every request those rules carry. */
   readonly match?: MirrorMatchSpec;
+  /**
+   * Decisions of one owner with the same `anyOf` and target are alternatives of one mirror: a
+   * request matching several of their selections is copied once (a shadow's event matchers).
+   */
+  readonly anyOf?: string;
+}
+
+/**
+ * Node groups whose labels include all of `audience` (the shadow workloads' own proxies and gRPC
+ * clients) see cluster `service` with the endpoints of cluster `shadow`, so a shadow's calls reach
+ * only shadows; in such a group every other Service's cluster has no endpoints.
+ */
+export interface ShadowViewDecision {
+  readonly service: string;
+  readonly shadow: string;
+  readonly audience: Readonly<Record<string, string>>;
 }
 
 /** Everything one producer decided. Every part is optional; absent = no opinion. */
@@ -100,6 +116,7 @@ export interface DecisionSlice {
   readonly endpoints?: readonly EndpointDecision[];
   readonly clusters?: readonly ClusterDecision[];
   readonly mirrors?: readonly MirrorDecision[];
+  readonly shadowViews?: readonly ShadowViewDecision[];
   /**
    * What host names of endpoints resolve to: name (lower case, no trailing dot) → IP addresses.
    * The model lists one endpoint per address for clients that accept only IPs (proxyless gRPC).

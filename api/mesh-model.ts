@@ -159,6 +159,15 @@ export interface MeshModel {
   /** Earliest instant (Unix ms) after `now` at which the model changes with nothing else changing. */
   readonly nextChangeAt?: number;
   readonly conflicts: readonly ModelConflict[];
+  /** Shadow views (api/decisions.ts `ShadowViewDecision`) whose shadow cluster exists, with their owner. */
+  readonly shadowViews?: readonly ModelShadowView[];
+}
+
+export interface ModelShadowView {
+  readonly service: string;
+  readonly shadow: string;
+  readonly audience: Readonly<Record<string, string>>;
+  readonly owner: string;
 }
 
 /** Envoy's load_balancing_weight is a uint32 ≥ 1; keep sums far from overflow. */

@@ -2,7 +2,8 @@
  * MirrorRule selections for real through Envoy 1.40: a rule copying only `POST /orders/*` (and
  * one copying requests with header `x-tenant: acme` and a path matching an RE2 regex) to a real
  * recording server. Every kind of request is sent; the target must see exactly the selected ones,
- * with the `-shadow` host suffix, and the client every answer from the primary.
+ * with the `-shadow` host suffix, and the client every answer from the primary. Then a Service's
+ * shadow template with `event` fidelity: its shadow gets exactly the state-changing requests.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -18,6 +19,7 @@ describe('e2e: mirror selection by path, method and header through Envoy 1.40', 
   let primary: HttpBackend;
   let writes: RecordingHttpServer;
   let tenant: RecordingHttpServer;
+  let shadow: RecordingHttpServer;
   let h: PrescientHarness;
   let envoy: EnvoyProxy;
   let port: number;
@@ -33,7 +35,7 @@ describe('e2e: mirror selection by path, method and header through Envoy 1.40', 
       });
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (err) => resolve(`error ${err.message}`));
-      req.end(method === 'GET' ? undefined : '{}');
+      req.end(['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : undefined);
     });
 
   const http1 = (name: string, p: number): DocSpec => ({ kind: 'Service', name, spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: p }] } });
@@ -42,7 +44,8 @@ describe('e2e: mirror selection by path, method and header through Envoy 1.40', 
     primary = new HttpBackend('primary');
     writes = new RecordingHttpServer('writes');
     tenant = new RecordingHttpServer('tenant');
-    await Promise.all([primary.start(), writes.start(), tenant.start()]);
+    shadow = new RecordingHttpServer('shadow');
+    await Promise.all([primary.start(), writes.start(), tenant.start(), shadow.start()]);
     port = await freePort();
     h = await PrescientHarness.start([
       http1('primary', primary.port),
@@ -60,7 +63,7 @@ describe('e2e: mirror selection by path, method and header through Envoy 1.40', 
     agent.destroy();
     await envoy?.stop();
     await h?.stop();
-    await Promise.all([primary?.stop(), writes?.stop(), tenant?.stop()]);
+    await Promise.all([primary?.stop(), writes?.stop(), tenant?.stop(), shadow?.stop()]);
   });
 
   it('copies exactly the selected requests, marked -shadow; every client request is answered by the primary', async () => {
@@ -87,5 +90,30 @@ describe('e2e: mirror selection by path, method and header through Envoy 1.40', 
 
     const status = await h.adminJson('/debug/mirrors');
     assert.deepEqual(status.conflicts, []);
+  });
+
+  it('a Service template with event fidelity shadows exactly the state-changing requests', async () => {
+    await h.writeConfig([
+      { kind: 'Service', name: 'primary', spec: { protocol: 'http', endpoints: [{ address: '127.0.0.1', port: primary.port }], shadowNetwork: { fidelity: { mode: 'event' }, endpoints: [{ address: '127.0.0.1', port: shadow.port }] } } },
+      { kind: 'Route', name: 'front', spec: { hosts: ['front'], listener: { address: '127.0.0.1', port }, rules: [{ backends: [{ service: 'primary' }], timeout: '10s' }] } },
+    ]);
+    await eventually(async () => {
+      const before = shadow.requests.length;
+      await send('DELETE', '/probe');
+      await new Promise((r) => setTimeout(r, 100));
+      return shadow.requests.length > before;
+    }, 10_000, 0, 'the shadow gets copies');
+    const probes = shadow.requests.length;
+    const methods = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'];
+    const sent = Array.from({ length: 10 }, (_, i) => methods.map((m) => [m, `/orders/${i}`] as const)).flat();
+    const answers = await Promise.all(sent.map(([m, p]) => send(m, p)));
+    assert.deepEqual([...new Set(answers.map((a) => a.split(' ')[0]))], ['200']);
+    const want = sent.filter(([m]) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m)).map(([m, p]) => `${m} ${p}`).sort();
+    await eventually(() => shadow.requests.length - probes >= want.length, 10_000, 50, 'copies arrive');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(shadow.requests.slice(probes).sort(), want);
+    assert.deepEqual([...shadow.hosts.keys()], ['front-shadow']);
+    const status = await h.adminJson('/debug/mirrors');
+    assert.deepEqual(status.shadows.map((x: any) => [x.source, x.cluster, x.fidelity, x.events]), [['Service', 'primary-shadow', 'event', [{ methods: ['POST', 'PUT', 'PATCH', 'DELETE'] }]]]);
   });
 });

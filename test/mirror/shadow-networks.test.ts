@@ -38,7 +38,7 @@ function load(...docs: Doc[]) {
 describe('shadow networks', () => {
   for (const [name, spec, p] of [
     ['sampled without percent', { fidelity: { mode: 'sampled' } }, 'spec.fidelity'],
-    ['event fidelity (not supported yet)', { fidelity: { mode: 'event' } }, 'spec.fidelity.mode'],
+    ['an unknown fidelity mode', { fidelity: { mode: 'mirror' } }, 'spec.fidelity.mode'],
     ['replica factor 0', { replicaFactor: 0 }, 'spec.replicaFactor'],
     ['no endpoints', { endpoints: [] }, 'spec.endpoints'],
   ] as const) {

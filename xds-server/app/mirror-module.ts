@@ -47,8 +47,9 @@ export class MirrorModule implements PrescientModule {
   onConfig(config: MeshConfig): void {
     const plan = mirrorPlan(config);
     const shadow = shadowPlan(config);
-    const slice = { mirrors: [...plan.decisions, ...shadow.mirrors], clusters: shadow.clusters };
-    const changed = JSON.stringify(slice) !== JSON.stringify({ mirrors: [...this.plan.decisions, ...this.shadow.mirrors], clusters: this.shadow.clusters });
+    const slice = { mirrors: [...plan.decisions, ...shadow.mirrors], clusters: shadow.clusters, ...(shadow.shadowViews && { shadowViews: shadow.shadowViews }) };
+    const previous = { mirrors: [...this.plan.decisions, ...this.shadow.mirrors], clusters: this.shadow.clusters, ...(this.shadow.shadowViews && { shadowViews: this.shadow.shadowViews }) };
+    const changed = JSON.stringify(slice) !== JSON.stringify(previous);
     const before = { mirrors: [...this.plan.decisions, ...this.shadow.mirrors].map((m) => `${m.service} → ${m.target} ${m.percent}%`) };
     this.plan = plan;
     this.shadow = shadow;
@@ -57,7 +58,7 @@ export class MirrorModule implements PrescientModule {
       actor: { module: 'mirror', ...(this.deps.replica !== undefined && { replica: this.deps.replica }) },
       action: 'mirror.activation',
       subject: 'mirror',
-      reason: 'MirrorRule or ShadowNetwork documents changed',
+      reason: 'MirrorRule or ShadowNetwork documents, or Services\' shadow templates, changed',
       evidence: { rules: plan.rules.filter((r) => r.enabled).map((r) => r.name), shadows: shadow.clusters.map((c) => c.name), targets: plan.targets.map((t) => ({ target: t.target, totalPercent: t.totalPercent })) },
       before,
       after: { mirrors: slice.mirrors.map((m) => `${m.service} → ${m.target} ${m.percent}%`) },

@@ -6,6 +6,7 @@
  */
 import { endpointKey, type AnyDocument, type MirrorRuleDocument, type RouteDocument, type ServiceDocument } from '../../api/config.ts';
 import { mirrorCycles } from '../../mirror/mirror-rules.ts';
+import { shadowGraph } from '../../mirror/shadow-networks.ts';
 import { CONFIG_ERROR, documentPlace, errorAt, type ConfigError, type PathSegments } from './errors.ts';
 import { serviceReferences } from './kinds.ts';
 import type { CheckedDocument } from './validate-document.ts';
@@ -146,10 +147,57 @@ function mirrorRouteErrors(checked: readonly CheckedDocument[], someUnreadable: 
 }
 
 /**
+ * Shadows: a Service is shadowed by its template or by a ShadowNetwork, not both; a graph-scoped
+ * template's call graph (mirror/shadow-networks.ts) reaches only Services with shadow endpoints.
+ */
+function shadowErrors(checked: readonly CheckedDocument[], someUnreadable: boolean): ConfigError[] {
+  if (someUnreadable) return [];
+  const services = new Map<string, CheckedDocument & { document: ServiceDocument }>();
+  const shadowDocs = new Set<string>();
+  const routeHosts = new Map<string, string[]>();
+  for (const c of checked) {
+    const d = c.document;
+    if (d?.kind === 'Service' && !services.has(d.metadata.name)) services.set(d.metadata.name, c as CheckedDocument & { document: ServiceDocument });
+    if (d?.kind === 'ShadowNetwork') shadowDocs.add(d.spec.service);
+    if (d?.kind === 'Route') {
+      const backends = [...new Set(d.spec.rules.flatMap((r) => r.backends.map((b) => b.service)))];
+      for (const h of d.spec.hosts) if (!routeHosts.has(h.toLowerCase())) routeHosts.set(h.toLowerCase(), backends);
+    }
+  }
+  const out: ConfigError[] = [];
+  for (const c of checked) {
+    if (c.document?.kind !== 'ShadowNetwork') continue;
+    const owner = services.get(c.document.spec.service);
+    if (owner?.document.spec.shadowNetwork) {
+      out.push(errorAt(c.source, CONFIG_ERROR.conflict, ['spec', 'service'],
+        `Service "${c.document.spec.service}" already declares its shadow in spec.shadowNetwork (${where(owner)}); keep one of the two`, labelOf(c)));
+    }
+  }
+  const input = { calls: (s: string) => services.get(s)?.document.spec.shadowNetwork?.calls, routeBackends: (h: string) => routeHosts.get(h.toLowerCase()) };
+  for (const c of services.values()) {
+    c.document.spec.shadowNetwork?.calls?.forEach((name, i) => {
+      if (services.has(name) || routeHosts.has(name)) return;
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'shadowNetwork', 'calls', i],
+        `names "${name}", which is neither a Service nor a host a Route claims; add it or use a defined Service (${listed([...services.keys()])})`, labelOf(c)));
+    });
+  }
+  for (const c of services.values()) {
+    const t = c.document.spec.shadowNetwork;
+    if (!t || t.scope !== 'graph' || t.enabled === false) continue;
+    const missing = shadowGraph(c.document.metadata.name, input).filter((s) => services.has(s) && !services.get(s)!.document.spec.shadowNetwork && !shadowDocs.has(s));
+    if (missing.length) {
+      out.push(errorAt(c.source, CONFIG_ERROR.reference, ['spec', 'shadowNetwork', 'scope'],
+        `graph scope shadows the Services this one calls, but ${listed(missing)} ${missing.length === 1 ? 'has' : 'have'} no shadow endpoints; give ${missing.length === 1 ? 'it' : 'each'} a spec.shadowNetwork (enabled: false keeps it out of mirroring) or a ShadowNetwork`, labelOf(c)));
+    }
+  }
+  return out;
+}
+
+/**
  * `someUnreadable`: a document or file could not be read at all (YAML syntax, I/O), so its kind and
  * name are unknown; "not defined" would then be a false error cascading from that one, and is not
  * reported until the files read (the syntax error itself is).
  */
 export function crossDocumentErrors(checked: readonly CheckedDocument[], someUnreadable = false): ConfigError[] {
-  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked), ...mirrorCycleErrors(checked), ...mirrorRouteErrors(checked, someUnreadable)];
+  return [...duplicateNames(checked), ...danglingReferences(checked, namesOf(checked), someUnreadable), ...routeConflicts(checked), ...mirrorCycleErrors(checked), ...mirrorRouteErrors(checked, someUnreadable), ...shadowErrors(checked, someUnreadable)];
 }

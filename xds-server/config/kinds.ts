@@ -7,7 +7,7 @@ import type { AnyDocument, DnsZoneDocument, FailoverPolicyDocument, MirrorRuleDo
 import { dnsZoneFindings, dnsZoneServiceReferences } from '../dns/zone-checks.ts';
 import { mirrorRuleProblems } from '../../mirror/mirror-rules.ts';
 import { CONFIG_ERROR, type PathSegments } from './errors.ts';
-import { commonFindings, overrideFindings, policyFindings, requestMatchFindings, routeFindings, serviceFindings, type Finding } from './value-checks.ts';
+import { commonFindings, overrideFindings, policyFindings, requestMatchFindings, routeFindings, serviceFindings, shadowFidelityFindings, type Finding } from './value-checks.ts';
 
 /** A Service name a document refers to, and where. */
 export interface ServiceReference {
@@ -67,6 +67,7 @@ const failoverPolicy: KindDefinition<FailoverPolicyDocument> = {
 };
 
 const shadowNetwork: KindDefinition<ShadowNetworkDocument> = {
+  valueFindings: (doc) => shadowFidelityFindings(doc.spec.fidelity, ['spec', 'fidelity']),
   serviceReferences: (doc) => [{ segments: ['spec', 'service'], name: doc.spec.service }],
 };
 

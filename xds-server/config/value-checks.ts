@@ -3,7 +3,7 @@
  * sibling values, duplicates within a list, and regexes that must compile. Pure; each finding
  * names the field to fix.
  */
-import { endpointKey, type AnyDocument, type MirrorMatchSpec, type RouteDocument, type ScoringPolicyDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
+import { endpointKey, type AnyDocument, type MirrorMatchSpec, type RouteDocument, type ShadowFidelity, type ScoringPolicyDocument, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
 import { RE2JS } from 're2js';
 import { parseDurationNanos } from '../../api/duration.ts';
 import { CONFIG_ERROR, type ConfigErrorCode, type PathSegments } from './errors.ts';
@@ -99,6 +99,17 @@ export function serviceFindings(doc: ServiceDocument): Finding[] {
     out.push(value(['spec', 'dnsResolution'], `LOGICAL_DNS needs exactly one endpoint (there are ${spec.endpoints.length}); use STRICT_DNS for several`));
   }
   out.push(...positiveDurations(spec));
+  const shadow = spec.shadowNetwork;
+  if (shadow) {
+    out.push(...shadowFidelityFindings(shadow.fidelity, ['spec', 'shadowNetwork', 'fidelity']));
+    if (shadow.calls?.length && shadow.scope !== 'graph') out.push(value(['spec', 'shadowNetwork', 'calls'], `is the call graph of scope graph (scope is ${shadow.scope ?? 'service'}); set scope: graph or remove it`));
+    for (const r of repeats(shadow.calls ?? [], (c) => c)) {
+      out.push({ code: CONFIG_ERROR.duplicate, segments: ['spec', 'shadowNetwork', 'calls', r.index], message: `repeats ${r.key} (already calls[${r.first}])` });
+    }
+    shadow.calls?.forEach((c, i) => {
+      if (c === doc.metadata.name) out.push(value(['spec', 'shadowNetwork', 'calls', i], 'is the Service itself; list the Services it calls'));
+    });
+  }
   spec.healthChecks?.forEach((hc, i) => out.push(...tooFrequent(['spec', 'healthChecks', i, 'interval'], hc.interval, 'each endpoint is probed')));
   return out;
 }
@@ -140,6 +151,16 @@ export function requestMatchFindings(m: MirrorMatchSpec | undefined, at: PathSeg
   for (const r of repeats(m.methods ?? [], (x) => x)) {
     out.push({ code: CONFIG_ERROR.duplicate, segments: [...at, 'methods', r.index], message: `repeats method ${r.key} (already methods[${r.first}])` });
   }
+  return out;
+}
+
+/** A shadow's fidelity: `percent` only with mode sampled, `events` only with mode event, each event matcher checked. */
+export function shadowFidelityFindings(f: ShadowFidelity | undefined, at: PathSegments): Finding[] {
+  if (!f) return [];
+  const out: Finding[] = [];
+  if (f.percent !== undefined && f.mode !== 'sampled') out.push(value([...at, 'percent'], `applies only to mode sampled (mode is ${f.mode}); remove it`));
+  if (f.events !== undefined && f.mode !== 'event') out.push(value([...at, 'events'], `applies only to mode event (mode is ${f.mode}); remove it`));
+  f.events?.forEach((m, i) => out.push(...requestMatchFindings(m, [...at, 'events', i])));
   return out;
 }
 

@@ -12,7 +12,7 @@
  */
 import type { MeshConfig } from '../../api/config.ts';
 import type { Decisions, EndpointDecision, ServiceWeights } from '../../api/decisions.ts';
-import type { MeshModel, ModelCluster, ModelConflict } from '../../api/mesh-model.ts';
+import type { MeshModel, ModelCluster, ModelConflict, ModelShadowView } from '../../api/mesh-model.ts';
 import { addDecidedClusters, type OwnedCluster } from './decided-clusters.ts';
 import { activeOverrides, serviceEndpoints } from './endpoint-state.ts';
 import { clusterName } from './names.ts';
@@ -34,6 +34,7 @@ function collect(decisions: Decisions, now: number, next: NextChange) {
   const endpoints = new Map<string, EndpointDecision[]>();
   const clusters: OwnedCluster[] = [];
   const mirrors: OwnedMirror[] = [];
+  const shadowViews: ModelShadowView[] = [];
   const resolvedNames = new Map<string, readonly string[]>();
   const conflicts: ModelConflict[] = [];
   const live = (expiresAt: number | undefined) => {
@@ -55,9 +56,10 @@ function collect(decisions: Decisions, now: number, next: NextChange) {
     }
     for (const c of slice.clusters ?? []) if (live(c.expiresAt)) clusters.push({ ...c, owner });
     for (const m of slice.mirrors ?? []) if (live(m.expiresAt)) mirrors.push({ ...m, owner });
+    for (const v of slice.shadowViews ?? []) shadowViews.push({ ...v, owner });
     for (const [name, addresses] of slice.resolvedNames ?? []) if (!resolvedNames.has(resolvedNameKey(name))) resolvedNames.set(resolvedNameKey(name), addresses);
   }
-  return { weights, endpoints, clusters, mirrors, resolvedNames, conflicts };
+  return { weights, endpoints, clusters, mirrors, shadowViews, resolvedNames, conflicts };
 }
 
 export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: number): MeshModel {
@@ -96,12 +98,18 @@ export function buildMeshModel(config: MeshConfig, decisions: Decisions, now: nu
   }
   const mirrors = decided.mirrors.filter((m) => clusters.has(m.target));
   const routeTables = buildRouteTables(config, mirrors, decided.conflicts);
+  const shadowViews = decided.shadowViews.filter((v) => {
+    if (clusters.has(v.shadow) && clusters.has(v.service)) return true;
+    decided.conflicts.push({ owner: v.owner, message: `shadow view of "${v.service}" names cluster "${v.shadow}", which does not exist; not rendered` });
+    return false;
+  });
 
   return {
     config,
     now,
     clusters,
     routeTables,
+    ...(shadowViews.length && { shadowViews }),
     ...(next.at !== undefined && { nextChangeAt: next.at }),
     conflicts: decided.conflicts,
   };

@@ -35,6 +35,21 @@ function resolved(m: OwnedMirror): ModelMirror {
   };
 }
 
+/**
+ * Alternatives of one mirror (same owner, `anyOf` and target) become one policy: a request
+ * matching several of their selections (a shadow's event matchers) is copied once, not once each.
+ */
+function distinct(mirrors: readonly OwnedMirror[]): OwnedMirror[] {
+  const seen = new Set<string>();
+  return mirrors.filter((m) => {
+    if (m.anyOf === undefined) return true;
+    const key = JSON.stringify([m.owner, m.anyOf, m.target]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Non-empty subsets of n items as index lists, largest first (a subset's match is inside its parts'). */
 function subsetsLargestFirst(n: number): number[][] {
   const out: number[][] = [];
@@ -85,9 +100,9 @@ function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[
       }
       if (!usable) continue;
       const chosen = new Set(subset.flatMap((k) => [...selections[k]!.mirrors]));
-      out.push({ rule, index, match, mirrors: applicable.filter((m) => m.match === undefined || chosen.has(m)).map(resolved) });
+      out.push({ rule, index, match, mirrors: distinct(applicable.filter((m) => m.match === undefined || chosen.has(m))).map(resolved) });
     }
-    out.push({ rule, index, mirrors: applicable.filter((m) => m.match === undefined).map(resolved) });
+    out.push({ rule, index, mirrors: distinct(applicable.filter((m) => m.match === undefined)).map(resolved) });
     return out;
   });
 }

@@ -7,6 +7,7 @@
 import type { MeshModel, ModelCluster } from '../../api/mesh-model.ts';
 import type { TypeUrl } from '../envoy/type-urls.ts';
 import { RENDERERS } from './registry.ts';
+import { withShadowViews } from './shadow-view.ts';
 import type { TranslateContext } from './renderer.ts';
 import type { RenderedResource, RenderedSet, RenderTarget } from './types.ts';
 
@@ -42,7 +43,7 @@ export function* translateSteps(model: MeshModel, target: RenderTarget): Generat
     model,
     target,
     flavor: target.flavor,
-    clusters: [...model.clusters.values()].filter((c) => visibleTo(c, target.labels)),
+    clusters: withShadowViews(model, target.labels, [...model.clusters.values()].filter((c) => visibleTo(c, target.labels))),
     // Implicit per-service tables exist for gRPC's `xds:///<service>`; Envoy listens per Route.
     routeTables: target.flavor === 'grpc' ? model.routeTables : model.routeTables.filter((t) => !t.implicit),
   };

@@ -11,6 +11,7 @@ import { DEFAULT_REPLICA_FACTOR } from '../../../mirror/shadow-networks.ts';
 import { renderShadow } from '../../../mirror/shadow-render.ts';
 import { formatTable, getJson, guarded } from './admin-client.ts';
 import type { InspectFlags } from './inspect-commands.ts';
+import { describeSelection } from './mirror-command.ts';
 
 export async function runShadowRender(file: string, flags: { factor?: number }): Promise<number> {
   try {
@@ -36,10 +37,11 @@ export async function runShadowStatus(flags: InspectFlags): Promise<number> {
   return guarded(async () => {
     const { shadows } = await getJson<{ shadows: ShadowStatus[] }>(flags, 'debug/mirrors');
     if (flags.json) console.log(JSON.stringify(shadows, null, 2));
-    else if (!shadows.length) console.log('no ShadowNetwork is configured');
+    else if (!shadows.length) console.log('no ShadowNetwork or Service shadow template is configured');
     else {
-      console.log(formatTable(['SHADOW', 'SERVICE', 'CLUSTER', 'ENABLED', 'FIDELITY', 'ENDPOINTS', 'REPLICA FACTOR'], shadows.map((s) => [
-        s.name, s.service, s.cluster, s.enabled ? 'yes' : 'no', s.fidelity === 'sampled' ? `sampled ${s.percent}%` : 'full', String(s.endpoints), String(s.replicaFactor),
+      const fidelity = (s: ShadowStatus) => (s.fidelity === 'sampled' ? `sampled ${s.percent}%` : s.fidelity === 'event' ? `event: ${(s.events ?? []).map(describeSelection).join(' or ')}` : 'full');
+      console.log(formatTable(['SHADOW', 'FROM', 'SERVICE', 'CLUSTER', 'ENABLED', 'FIDELITY', 'SCOPE', 'ENDPOINTS', 'REPLICA FACTOR'], shadows.map((s) => [
+        s.name, s.source, s.service, s.cluster, s.enabled ? 'yes' : 'no', fidelity(s), s.graph ? `graph: ${s.graph.join(', ')}` : s.scope, String(s.endpoints), String(s.replicaFactor),
       ])));
     }
     return 0;
