@@ -47,6 +47,8 @@ describe('LRS', () => {
     await eventually(() => reports.length === 2, 2000, 10);
     assert.deepEqual(reports[0], {
       nodeId: 'grpc-client-1',
+      // The authenticated source (without mTLS the peer address), not the node id the client chose.
+      source: '127.0.0.1',
       cluster: 'svc',
       locality: { region: 'eu', zone: 'eu-1', subZone: 'rack-1' },
       intervalMs: 10_000,
