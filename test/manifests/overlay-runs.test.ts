@@ -12,10 +12,11 @@
  *   - istio: xDS over TLS accepts a client without a certificate (istiod has none).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
@@ -27,8 +28,10 @@ import { KubeCluster } from '../support/kube-cluster.ts';
 import { kustomizeBuild, type RenderedObject } from '../support/kustomize.ts';
 import { RawXdsClient } from '../support/raw-ads-client.ts';
 import { stopChild } from '../support/stop-child.ts';
+import { RedisServer } from '../support/redis-server.ts';
 import { makeTestPki, type TestPki } from '../support/test-pki.ts';
 
+const run = promisify(execFile);
 const TOKEN = 'overlay-run-admin-token';
 const RBAC_KINDS = new Set(['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
@@ -76,7 +79,7 @@ describe('rendered set-ups run as their own ServiceAccount against a real kube-a
   }
 
   /** `prescient serve` with the rendered container's args and env; only pod-provided values replaced. */
-  async function runContainer(objects: RenderedObject[], dir: string, kubeconfig: string): Promise<Running> {
+  async function runContainer(objects: RenderedObject[], dir: string, kubeconfig: string, services: Record<string, string>): Promise<Running> {
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'prescient')!;
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
@@ -111,6 +114,8 @@ describe('rendered set-ups run as their own ServiceAccount against a real kube-a
         env[e.name] = deployment.metadata.namespace!;
       } else env[e.name] = remap(String(e.value));
     }
+    // Cluster Service addresses → where the test runs them (what the cluster's DNS would do).
+    for (const [name, value] of Object.entries(env)) for (const [from, to] of Object.entries(services)) env[name] = value.replaceAll(from, to);
     assert.equal(env.PRESCIENT_XDS_ADDRESS, '0.0.0.0:18000');
     assert.equal(env.PRESCIENT_ADMIN_ADDRESS, '0.0.0.0:9901');
     env.PRESCIENT_XDS_ADDRESS = `127.0.0.1:${xdsPort}`;
@@ -152,14 +157,14 @@ describe('rendered set-ups run as their own ServiceAccount against a real kube-a
   }
 
   /** Starts a cluster with the CRDs, runs the overlay's container as its ServiceAccount, calls `check`. */
-  async function withRunningOverlay(overlay: string, check: (r: Running, cluster: KubeCluster) => Promise<void>): Promise<void> {
+  async function withRunningOverlay(overlay: string, check: (r: Running, cluster: KubeCluster) => Promise<void>, services: Record<string, string> = {}): Promise<void> {
     const objects = await kustomizeBuild(path.join(REPO_ROOT, 'manifests/overlays', overlay));
     const dir = fs.mkdtempSync(path.join(scratch, `${overlay}-`));
     const cluster = await KubeCluster.start();
     let running: Running | undefined;
     try {
       await cluster.installCrds();
-      running = await runContainer(objects, dir, await asServiceAccount(cluster, objects, dir));
+      running = await runContainer(objects, dir, await asServiceAccount(cluster, objects, dir), services);
       await check(running, cluster);
       assert.doesNotMatch(running.output(), /forbidden|\b403\b/i, 'no request of the ServiceAccount was refused');
     } finally {
@@ -220,6 +225,23 @@ describe('rendered set-ups run as their own ServiceAccount against a real kube-a
       const held = (await coordination.listNamespacedLease({ namespace: 'prescient' })).items.filter((l) => l.spec?.holderIdentity).map((l) => l.metadata!.name);
       assert.ok(held.includes('prescient-scorer'), JSON.stringify(held));
     });
+  });
+
+  it('replicas-redis: the replica leads scoring through the Redis', async () => {
+    const redis = await RedisServer.start();
+    try {
+      await withRunningOverlay(
+        'replicas-redis',
+        async (r) => {
+          await eventually(async () => /^prescient_scorer_leader 1$/m.test(await admin(r, '/metrics')), 20_000, 200, 'scoring leader');
+          // The lease and the weights live in that Redis.
+          await eventually(async () => (await run('redis-cli', ['-u', redis.url, '--scan', '--pattern', 'prescient*'])).stdout.trim().length > 0, 10_000, 200, 'keys in Redis');
+        },
+        { 'redis://prescient-redis.prescient.svc:6379': redis.url },
+      );
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('istio: xDS over TLS serves a client without a certificate', async () => {
