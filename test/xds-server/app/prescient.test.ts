@@ -23,7 +23,8 @@ describe('Prescient (composition root)', function () {
   this.timeout(20_000);
 
   it('pushes EDS again when a WeightOverride expires', async () => {
-    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead that a start on a loaded machine (1.35 s seen) still sees it active.
+    const expiresAt = new Date(Date.now() + 6000).toISOString();
     const docs: DocSpec[] = [
       { kind: 'Service', name: 'greeter', spec: { protocol: 'grpc', endpoints: [{ address: '10.0.0.1', port: 50051 }, { address: '10.0.0.2', port: 50051 }] } },
       { kind: 'WeightOverride', name: 'drain-2', spec: { service: 'greeter', endpoint: '10.0.0.2:50051', drain: true, expiresAt } },
@@ -38,7 +39,7 @@ describe('Prescient (composition root)', function () {
       const first = await ads.next(5000);
       assert.ok(statuses(first).includes('DRAINING'), 'drained while the override is active');
       ads.ack(first, ['greeter']);
-      const second = await ads.next(5000);
+      const second = await ads.next(10_000);
       assert.ok(!statuses(second).includes('DRAINING'), 'back in rotation once it expired, without any other change');
     } finally {
       client.close();
