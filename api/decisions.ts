@@ -46,6 +46,11 @@ export interface EndpointDecision {
   readonly endpoint: string;
   readonly priority?: number;
   readonly health?: EndpointHealth;
+  /**
+   * Pins the endpoint's weight over the scorer's (an operator's undo of a weight shift);
+   * WeightOverride documents still apply after it and keep the last word.
+   */
+  readonly weight?: number;
   readonly expiresAt?: number;
 }
 

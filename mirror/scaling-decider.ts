@@ -44,8 +44,8 @@ export interface ScalingDecision {
   readonly action: 'scale-out' | 'scale-in';
   readonly from: number;
   readonly to: number;
-  /** "observed" or "forecast". */
-  readonly basis: 'observed' | 'forecast';
+  /** "observed" or "forecast"; "operator" for an operator's undo (`audit revert`), never from the decider. */
+  readonly basis: 'observed' | 'forecast' | 'operator';
   readonly reason: string;
   readonly evidence: Record<string, unknown>;
 }

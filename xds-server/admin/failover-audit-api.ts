@@ -41,12 +41,13 @@ export function mountFailoverAuditApi(admin: AdminServer, audit: AuditLog, failo
     try {
       const entry =
         action === 'revert'
-          ? audit.revert(url.searchParams.get('id') ?? '')
+          ? await audit.revert(url.searchParams.get('id') ?? '')
           : failover.hold(url.searchParams.get('service') ?? '', action === 'hold');
       sendJson(res, 200, { entry });
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;
-      sendJson(res, err.code === 'PRESCIENT_AUDIT_NOT_REVERTIBLE' ? 409 : 404, { error: err.message, code: err.code });
+      const status = err.code === 'PRESCIENT_AUDIT_NOT_REVERTIBLE' ? 409 : err.code === 'PRESCIENT_AUDIT_REVERT_FAILED' ? 502 : 404;
+      sendJson(res, status, { error: err.message, code: err.code });
     }
     return true;
   });

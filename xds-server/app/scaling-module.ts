@@ -16,7 +16,7 @@ import { parseDurationMs } from '../../api/duration.ts';
 import type { Leadership } from '../../api/leadership.ts';
 import type { FeatureStore, MetricName } from '../../api/telemetry.ts';
 import { decideScaling, trendForecast, type Sample, type ScalingDecision, type ScalingSettings } from '../../mirror/scaling-decider.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { AuditError, type AuditEntry, type AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../log.ts';
 import { dryRunActuator, webhookActuator, type Actuator } from '../scaling/actuators.ts';
 import type { KubeRest } from '../kube/kube-rest.ts';
@@ -112,6 +112,45 @@ export class ScalingModule implements PrescientModule {
 
   constructor(private readonly deps: ScalingModuleDeps) {
     this.log = deps.logger.child({ component: 'scaling' });
+    deps.audit.onRevert('scaling.', (entry) => this.revert(entry));
+  }
+
+  /**
+   * `audit revert` of an applied scaling decision (or of such an undo): the policy's actuator sets
+   * the replicas back to the entry's `before` in one step. The policy's cooldown starts again, so
+   * it decides anew only after it (mode forecastOnly stops it acting at all).
+   */
+  private async revert(entry: AuditEntry): Promise<AuditEntry> {
+    const policy = String(entry.evidence.policy ?? '');
+    const a = this.armed.get(policy);
+    const from = (entry.after as { replicas?: number }).replicas;
+    const to = (entry.before as { replicas?: number }).replicas;
+    if (!a) throw new AuditError('PRESCIENT_AUDIT_NOT_REVERTIBLE', `audit entry ${entry.id}: ScalingPolicy "${policy}" is no longer configured, so there is no actuator to scale back with`);
+    if (typeof from !== 'number' || typeof to !== 'number' || from === to) throw new AuditError('PRESCIENT_AUDIT_NOT_REVERTIBLE', `audit entry ${entry.id} changed no replicas`);
+    const now = this.deps.clock.now();
+    const decision: ScalingDecision = { action: to > from ? 'scale-out' : 'scale-in', from, to, basis: 'operator', reason: `revert of audit entry ${entry.id}`, evidence: { revertOf: entry.id } };
+    try {
+      await a.actuator.apply({ ...decision, service: a.doc.spec.service, policy, at: now });
+    } catch (err) {
+      throw new AuditError('PRESCIENT_AUDIT_REVERT_FAILED', `scaling ${a.doc.spec.service} back to ${to} replicas through ${a.actuator.name} failed: ${(err as Error).message}; the replicas stay at ${from}`);
+    }
+    a.replicas = to;
+    a.lastActionAt = now;
+    const undo = this.deps.audit.append({
+      actor: { module: 'operator', replica: this.deps.replica },
+      action: 'scaling.revert',
+      subject: a.doc.spec.service,
+      reason: decision.reason,
+      evidence: { policy, actuator: a.actuator.name, revertOf: entry.id },
+      before: { replicas: from },
+      after: { replicas: to },
+      revertible: true,
+      revertOf: entry.id,
+    });
+    this.decisions.push({ ...decision, at: now, service: a.doc.spec.service, policy, mode: 'act', actuator: a.actuator.name, applied: true, audit: undo.id });
+    if (this.decisions.length > MAX_DECISIONS) this.decisions.shift();
+    this.log.info({ policy, from, to, revertOf: entry.id }, 'scaling decision reverted');
+    return undo;
   }
 
   onConfig(config: MeshConfig): void {
@@ -231,7 +270,8 @@ export class ScalingModule implements PrescientModule {
       evidence: { policy: a.doc.metadata.name, metric: a.doc.spec.metric, basis: decision.basis, mode, actuator: a.actuator.name, ...decision.evidence, ...(error && { error }) },
       before: { replicas: decision.from },
       after: { replicas: applied || mode === 'forecastOnly' ? decision.to : decision.from, wanted: decision.to },
-      revertible: false,
+      // An applied decision can be scaled back in one step (`revert`); a forecast or a failure changed nothing.
+      revertible: applied,
     });
     const recorded: RecordedDecision = { ...decision, at: now, service: a.doc.spec.service, policy: a.doc.metadata.name, mode, actuator: mode === 'act' ? a.actuator.name : 'none', applied, ...(error && { error }), audit: entry.id };
     this.decisions.push(recorded);

@@ -7,7 +7,8 @@
  * `query` reads, so one trail covers all replicas (ids then carry the replica's prefix).
  *
  * Reverting: a module registers a reverter for its actions; `revert(id)` calls it, and the
- * reverter performs the undo in one step and returns the entry it appended for it.
+ * reverter performs the undo in one step and returns the entry it appended for it (failover:
+ * move back and hold; `weights.shift`: pin the previous shares; `scaling.decision`: scale back).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,9 +44,10 @@ export interface AuditEntry {
 
 export type AuditDraft = Omit<AuditEntry, 'id' | 'at'>;
 
-export type Reverter = (entry: AuditEntry) => AuditEntry;
+/** Undoes one entry in one step and returns the entry it appended for the undo. */
+export type Reverter = (entry: AuditEntry) => AuditEntry | Promise<AuditEntry>;
 
-export class AuditError extends CodedError<'PRESCIENT_AUDIT_UNKNOWN' | 'PRESCIENT_AUDIT_NOT_REVERTIBLE'> {}
+export class AuditError extends CodedError<'PRESCIENT_AUDIT_UNKNOWN' | 'PRESCIENT_AUDIT_NOT_REVERTIBLE' | 'PRESCIENT_AUDIT_REVERT_FAILED'> {}
 
 export interface AuditLogOptions {
   /** JSON-lines file; memory only when unset. */
@@ -158,7 +160,7 @@ export class AuditLog {
     this.reverters.set(actionPrefix, reverter);
   }
 
-  revert(id: string): AuditEntry {
+  async revert(id: string): Promise<AuditEntry> {
     const entry = this.get(id);
     if (!entry) throw new AuditError('PRESCIENT_AUDIT_UNKNOWN', `no audit entry ${id}; \`prescient audit list\` shows the ids`);
     const reverter = [...this.reverters].find(([prefix]) => entry.action.startsWith(prefix))?.[1];

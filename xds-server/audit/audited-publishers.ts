@@ -35,7 +35,8 @@ export function auditedWeightsPublisher(inner: SlicePublisher, audit: AuditLog, 
           evidence: { endpoint: biggest.endpoint, points: Math.round(biggest.points * 10) / 10, ...(w.modelVersion !== undefined && { modelVersion: w.modelVersion }), computedAt: w.computedAt },
           before: { shares: before },
           after: { shares: after },
-          revertible: false,
+          // `audit revert` pins the shares before (xds-server/app/weight-pin-module.ts).
+          revertible: true,
         });
       }
       const version = [...(slice.weights?.values() ?? [])].find((w) => w.modelVersion !== undefined)?.modelVersion;

@@ -1,7 +1,8 @@
 /**
  * Effective endpoint state of one Service: static config weight, replaced by the scorer's weight
- * when it has one, then clamped or replaced by WeightOverride documents, which always win
- * (DESIGN §3); then priority and health from the config and from decision slices. Pure.
+ * when it has one, or by a decision slice's pin, then clamped or replaced by WeightOverride
+ * documents, which always win (DESIGN §3); then priority and health from the config and from
+ * decision slices. Pure.
  */
 import { endpointKey, type MeshConfig, type ServiceDocument, type WeightOverrideDocument } from '../../api/config.ts';
 import type { EndpointDecision, EndpointHealth, ServiceWeights } from '../../api/decisions.ts';
@@ -53,6 +54,8 @@ export function serviceEndpoints(
     const scorerWeight = scored?.weights.get(key);
     const staticWeight = e.weight ?? 1;
     let weight = scorerWeight ?? staticWeight;
+    // A decided pin replaces the scorer's weight; overrides below still have the last word.
+    for (const d of decided) if (d.endpoint === key && d.weight !== undefined) weight = d.weight;
     // Discovery marks endpoints that are terminating but still serve (Kubernetes) as draining.
     let draining = e.draining === true;
     // Most pushes carry no override and no decision for an endpoint: skip the rule walk then.

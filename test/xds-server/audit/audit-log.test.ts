@@ -43,8 +43,8 @@ describe('audit log', () => {
     const undoable = log.append(draft('x'));
     const final = log.append(draft('y', false));
     log.onRevert('failover.', (e) => log.append({ ...draft(e.subject), actor: { module: 'operator' }, revertOf: e.id, revertible: false }));
-    assert.equal(log.revert(undoable.id).revertOf, '1');
-    assert.throws(() => log.revert(final.id), /PRESCIENT_AUDIT_NOT_REVERTIBLE/);
-    assert.throws(() => log.revert('99'), /PRESCIENT_AUDIT_UNKNOWN/);
+    assert.equal((await log.revert(undoable.id)).revertOf, '1');
+    await assert.rejects(log.revert(final.id), /PRESCIENT_AUDIT_NOT_REVERTIBLE/);
+    await assert.rejects(log.revert('99'), /PRESCIENT_AUDIT_UNKNOWN/);
   });
 });

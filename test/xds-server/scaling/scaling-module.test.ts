@@ -96,6 +96,36 @@ describe('scaling module', () => {
     assert.equal(received.length, 0);
   });
 
+  it('audit revert scales an applied decision back through the actuator, audited and revertible in turn', async () => {
+    const { module, feed, audit } = setup({ actuator: { type: 'webhook', url } });
+    feed(25_000, () => 0.95);
+    await module.evaluateNow('greeter');
+    const decision = audit.list({ action: 'scaling.decision' }).at(-1)!;
+    assert.equal(decision.revertible, true);
+    const undo = await audit.revert(decision.id);
+    assert.deepEqual([undo.action, undo.revertOf, undo.actor.module, undo.before, undo.after, undo.revertible], ['scaling.revert', decision.id, 'operator', { replicas: 3 }, { replicas: 2 }, true]);
+    assert.deepEqual(received.map((r) => [r.action, r.from, r.to, r.basis]), [['scale-out', 2, 3, 'observed'], ['scale-in', 3, 2, 'operator']]);
+    assert.equal((module.status().policies[0] as any).replicas, 2);
+    assert.deepEqual(module.status().decisions.at(-1)!.audit, undo.id);
+    const redo = await audit.revert(undo.id);
+    assert.deepEqual([redo.before, redo.after], [{ replicas: 2 }, { replicas: 3 }]);
+    assert.deepEqual(received.at(-1)!.to, 3);
+
+    status = 500;
+    await assert.rejects(audit.revert(redo.id), /PRESCIENT_AUDIT_REVERT_FAILED.*replicas stay at 3|replicas stay at 3/);
+    assert.equal((module.status().policies[0] as any).replicas, 3, 'a failed undo changes nothing');
+  });
+
+  it('a failed or forecast-only decision cannot be reverted (it changed nothing)', async () => {
+    status = 500;
+    const { module, feed, audit } = setup({ actuator: { type: 'webhook', url } });
+    feed(25_000, () => 0.95);
+    await module.evaluateNow('greeter');
+    const failed = audit.list({ action: 'scaling.decision' }).at(-1)!;
+    assert.equal(failed.revertible, false);
+    await assert.rejects(audit.revert(failed.id), /PRESCIENT_AUDIT_NOT_REVERTIBLE|cannot be undone/);
+  });
+
   it('does nothing on a low forecast alone, and scales in on observed low load', async () => {
     const { module, feed } = setup({});
     feed(30_000, (t) => 0.5 - (0.3 * (t - (1_000_000 - 30_000))) / 30_000);
