@@ -12,7 +12,7 @@ import { sendJson, type AdminServer } from './admin-server.ts';
 export interface FailoverControl {
   status(): unknown;
   /** Freezes (true) or releases (false) a service's state machine; the audit entry for it. */
-  hold(service: string, held: boolean): AuditEntry;
+  hold(service: string, held: boolean): AuditEntry | Promise<AuditEntry>;
 }
 
 export function mountFailoverAuditApi(admin: AdminServer, audit: AuditLog, failover: FailoverControl): void {
@@ -42,7 +42,7 @@ export function mountFailoverAuditApi(admin: AdminServer, audit: AuditLog, failo
       const entry =
         action === 'revert'
           ? await audit.revert(url.searchParams.get('id') ?? '')
-          : failover.hold(url.searchParams.get('service') ?? '', action === 'hold');
+          : await failover.hold(url.searchParams.get('service') ?? '', action === 'hold');
       sendJson(res, 200, { entry });
     } catch (err) {
       if (!(err instanceof CodedError)) throw err;

@@ -6,7 +6,9 @@
  * fall back to the primary on their own should the standby fail too. Only the replica leading
  * the "failover" key probes and acts. Every transition goes to the audit trail with its evidence
  * (and to the policy's webhook); `audit revert` of a transition moves the service back and holds
- * it there until released.
+ * it there until released. With a state store (Redis) the replicas share each machine: every
+ * replica adopts the newest before each round, the leader writes after it, so followers serve the
+ * same slice and a new leader resumes the old one's state.
  */
 import type { FailoverPolicyDocument, MeshConfig, ServiceDocument } from '../../api/config.ts';
 import { endpointKey } from '../../api/config.ts';
@@ -28,6 +30,7 @@ import {
   type Transition,
 } from '../../mirror/failover-machine.ts';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
+import type { FailoverStateStore } from '../failover/failover-state-store.ts';
 import { createFailoverMetrics, type FailoverMetrics } from '../failover/metrics.ts';
 import { tcpProbe } from '../failover/tcp-probe.ts';
 import type { Logger } from '../log.ts';
@@ -47,6 +50,8 @@ interface Armed {
   /** Priority the primaries get while failed over: one below the lowest standby. */
   readonly demotedPriority: number;
   machine: MachineState;
+  /** Version of the shared state `machine` is (or was adopted) at; 0 before any. */
+  version: number;
   timer?: CancelTimer;
   last?: Observation;
 }
@@ -60,6 +65,12 @@ export interface FailoverModuleDeps {
   readonly replica: string;
   /** The scorer's feature store, for error-rate health (FailoverPolicy maxErrorRate); optional. */
   readonly features?: FeatureStore;
+  /**
+   * Where the replicas share each service's state (Redis with `--redis-url`): every replica
+   * adopts it before each round, so followers serve the leader's slice and a new leader resumes.
+   * Without one the state is this replica's alone.
+   */
+  readonly stateStore?: FailoverStateStore;
 }
 
 /** Telemetry older than this is not evidence of the endpoint's health now. */
@@ -115,6 +126,7 @@ export class FailoverModule implements PrescientModule {
       if (old) {
         old.timer?.();
         armed.machine = old.machine;
+        armed.version = old.version;
         armed.last = old.last;
       }
       next.set(armed.service, armed);
@@ -142,6 +154,7 @@ export class FailoverModule implements PrescientModule {
       primaries: primaries.map((e) => ({ address: e.address, port: e.port })),
       demotedPriority: Math.max(...standby.map((e) => e.priority ?? 0)) + 1,
       machine: initialState(this.deps.clock.now(), settingsOf(doc)),
+      version: 0,
     };
   }
 
@@ -165,7 +178,11 @@ export class FailoverModule implements PrescientModule {
   private async tick(a: Armed): Promise<void> {
     if (!this.running || this.armed.get(a.service) !== a) return;
     try {
-      if (this.deps.leadership.isLeader()) await this.observe(a);
+      await this.sync(a);
+      if (this.deps.leadership.isLeader() && this.armed.get(a.service) === a) {
+        await this.observe(a);
+        await this.share(a);
+      }
     } catch (err) {
       this.log.error({ err: (err as Error).message, service: a.service }, 'failover probe round failed');
     }
@@ -197,6 +214,58 @@ export class FailoverModule implements PrescientModule {
       this.publish();
       for (const t of transitions) this.record(a, t);
     }
+  }
+
+  /** Adopts the shared state when it is newer than this replica's (no store: nothing to do). */
+  private async sync(a: Armed): Promise<void> {
+    const store = this.deps.stateStore;
+    if (!store) return;
+    let shared;
+    try {
+      shared = await store.load(a.service);
+      this.storeOk();
+    } catch (err) {
+      this.storeFailed(err);
+      return;
+    }
+    if (!shared || shared.version <= a.version) return;
+    const served = primaryServes(a.machine.state);
+    a.machine = shared.machine;
+    a.version = shared.version;
+    if (primaryServes(a.machine.state) !== served) {
+      this.log.info({ service: a.service, state: a.machine.state, from: shared.replica, version: shared.version }, 'failover state adopted from the shared store');
+      this.publish();
+    }
+  }
+
+  /** Writes this replica's state as the next version; when another write came first, adopts that instead. */
+  private async share(a: Armed): Promise<boolean> {
+    const store = this.deps.stateStore;
+    if (!store) return true;
+    const next = a.version + 1;
+    try {
+      const ok = await store.compareAndSet(a.service, a.version, { version: next, machine: a.machine, replica: this.deps.replica, savedAt: this.deps.clock.now() });
+      this.storeOk();
+      if (ok) a.version = next;
+      else await this.sync(a);
+      return ok;
+    } catch (err) {
+      this.storeFailed(err);
+      return false;
+    }
+  }
+
+  private storeFailing = false;
+
+  private storeOk(): void {
+    if (this.storeFailing) this.log.info('failover state store reachable again');
+    this.storeFailing = false;
+  }
+
+  private storeFailed(err: unknown): void {
+    // Failover goes on from this replica's own state; the store catches up when it is back.
+    if (!this.storeFailing) this.log.warn({ err: (err as Error).message }, 'failover state store unavailable; acting on this replica\'s state');
+    this.storeFailing = true;
   }
 
   private record(a: Armed, t: Transition, revertOf?: string): AuditEntry {
@@ -243,10 +312,25 @@ export class FailoverModule implements PrescientModule {
     return a;
   }
 
+  /**
+   * An operator's move, on the state every replica shares: adopt the newest, apply, write; if
+   * another write lands in between, adopt it and apply again (a few tries).
+   */
+  private async shared(a: Armed, move: () => void): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.sync(a);
+      move();
+      if (await this.share(a)) return;
+      if (!this.deps.stateStore || this.storeFailing) return;
+    }
+  }
+
   /** Freezes the machine where it is (operator), audited. */
-  hold(service: string, held: boolean): AuditEntry {
+  async hold(service: string, held: boolean): Promise<AuditEntry> {
     const a = this.armedFor(service);
-    a.machine = { ...a.machine, held };
+    await this.shared(a, () => {
+      a.machine = { ...a.machine, held };
+    });
     return this.deps.audit.append({
       actor: { module: 'operator', replica: this.deps.replica },
       action: held ? 'failover.hold' : 'failover.release',
@@ -260,11 +344,15 @@ export class FailoverModule implements PrescientModule {
   }
 
   /** Undoes a transition: back to who served before it, held there until released. */
-  private revert(entry: AuditEntry): AuditEntry {
+  private async revert(entry: AuditEntry): Promise<AuditEntry> {
     const a = this.armedFor(entry.subject);
     const to = (entry.before as { primaryServes?: boolean }).primaryServes ? 'primary' : 'on-shadow';
-    const { next, transition } = force(a.machine, to, this.deps.clock.now(), true);
-    a.machine = next;
+    let transition!: Transition;
+    await this.shared(a, () => {
+      const forced = force(a.machine, to, this.deps.clock.now(), true);
+      a.machine = forced.next;
+      transition = forced.transition;
+    });
     this.publish();
     return this.record(a, { ...transition, reason: `revert of audit entry ${entry.id}` }, entry.id);
   }
@@ -283,7 +371,9 @@ export class FailoverModule implements PrescientModule {
         primaries: a.primaries.map(endpointKey),
         demotedPriority: a.demotedPriority,
         last: a.last,
+        ...(this.deps.stateStore && { sharedVersion: a.version }),
       })),
+      ...(this.deps.stateStore && { stateStore: this.storeFailing ? 'unavailable' : 'ok' }),
       unarmed: this.unarmed,
     };
   }

@@ -64,6 +64,7 @@ import { ScalingModule, type KubeAccess } from './scaling-module.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { auditedWeightsPublisher } from '../audit/audited-publishers.ts';
 import { WEIGHT_PIN_SLICE, WeightPinModule } from './weight-pin-module.ts';
+import { RedisFailoverStateStore } from '../failover/failover-state-store.ts';
 import { mountFailoverAuditApi } from '../admin/failover-audit-api.ts';
 import { ResolverModule, type ResolverOptions } from './resolver-module.ts';
 import { ScorerModule, type ScorerOptions } from './scorer-module.ts';
@@ -400,7 +401,7 @@ export class Prescient {
     this.sinks.push(this.dns);
     this.mirror = new MirrorModule({ publisher: this.board.publisher('mirror'), model: () => this.model, clients: () => this.xds.clients(), logger: log.child({ component: 'mirror' }), audit: this.audit, replica });
     this.modules.push(this.mirror);
-    this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica, ...(this.scorer && { features: this.scorer.features }) });
+    this.failover = new FailoverModule({ publisher: this.board.publisher('failover'), clock: this.clock, logger: log, leadership: this.leadership('failover'), audit: this.audit, replica, ...(this.scorer && { features: this.scorer.features }), ...(this.leaseRedis && { stateStore: new RedisFailoverStateStore(this.leaseRedis) }) });
     this.modules.push(this.failover);
     this.modules.push(new WeightPinModule({ publisher: this.board.publisher(WEIGHT_PIN_SLICE), audit: this.audit, clock: this.clock, replica }));
     this.scaling = new ScalingModule({ features: this.scorer?.features, clock: this.clock, logger: log, leadership: this.leadership('scaling'), audit: this.audit, replica, kube: () => this.kubeAccess() });

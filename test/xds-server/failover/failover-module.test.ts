@@ -75,11 +75,11 @@ describe('failover module: error-rate health', function () {
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(board.decisions().get('failover'), undefined);
       assert.match(await m.metrics.registry.metrics(), /prescient_failover_state\{service="greeter",state="primary"\} 1/);
-      assert.equal(m.hold('greeter', true).action, 'failover.hold');
+      assert.equal((await m.hold('greeter', true)).action, 'failover.hold');
       assert.match(await m.metrics.registry.metrics(), /prescient_failover_held\{service="greeter"\} 1/);
-      assert.equal(m.hold('greeter', false).action, 'failover.release');
+      assert.equal((await m.hold('greeter', false)).action, 'failover.release');
       assert.deepEqual(audit.list().map((e) => e.action), ['failover.hold', 'failover.release']);
-      assert.throws(() => m.hold('nope', true), /PRESCIENT_FAILOVER_UNKNOWN_SERVICE/);
+      await assert.rejects(m.hold('nope', true), /PRESCIENT_FAILOVER_UNKNOWN_SERVICE/);
     } finally {
       stopFeed();
     }
