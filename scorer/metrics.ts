@@ -83,6 +83,18 @@ export function createScorerMetrics(registry = new client.Registry()) {
       labelNames: ['service', 'endpoint'] as const,
       registers: [registry],
     }),
+    endpointForecast: new client.Gauge({
+      name: 'prescient_endpoint_forecast_latency_ms',
+      help: 'The latest latency forecast (ms) whose target time has come, per endpoint and forecaster (model, fallback); compare prescient_endpoint_actual_latency_ms (capped series count)',
+      labelNames: ['service', 'endpoint', 'forecaster'] as const,
+      registers: [registry],
+    }),
+    endpointActual: new client.Gauge({
+      name: 'prescient_endpoint_actual_latency_ms',
+      help: 'The latency (ms) observed at the target time of that forecast, per endpoint (capped series count)',
+      labelNames: ['service', 'endpoint'] as const,
+      registers: [registry],
+    }),
     ticks: new client.Counter({
       name: 'prescient_scorer_ticks_total',
       help: 'Scoring loop iterations, by role (leader computes, follower reads the store) and result',

@@ -320,6 +320,28 @@ export const DASHBOARDS: DashboardSpec[] = [
         title: 'Forecast accuracy',
         panels: [
           {
+            title: 'Latency forecast vs actual, per endpoint',
+            description: 'The last latency forecasts whose target time came, by forecaster, beside the latency then observed (prescient_endpoint_forecast_latency_ms, prescient_endpoint_actual_latency_ms; capped at 500 endpoints).',
+            unit: 'ms',
+            w: 24,
+            targets: [
+              { expr: `max by (service, endpoint) (prescient_endpoint_actual_latency_ms{${SVC}})`, legend: 'actual {{service}} {{endpoint}}' },
+              { expr: `max by (service, endpoint, forecaster) (prescient_endpoint_forecast_latency_ms{${SVC}})`, legend: '{{forecaster}} {{service}} {{endpoint}}' },
+            ],
+          },
+          {
+            title: 'Forecast error per endpoint',
+            description: '|forecast − actual| / actual of the last forecast that came due, per endpoint and forecaster (prescient_endpoint_forecast_latency_ms against prescient_endpoint_actual_latency_ms).',
+            unit: 'percentunit',
+            targets: [
+              {
+                expr: `abs(max by (service, endpoint, forecaster) (prescient_endpoint_forecast_latency_ms{${SVC}}) - on (service, endpoint) group_left () max by (service, endpoint) (prescient_endpoint_actual_latency_ms{${SVC}})) / on (service, endpoint) group_left () max by (service, endpoint) (prescient_endpoint_actual_latency_ms{${SVC}})`,
+                legend: '{{forecaster}} {{service}} {{endpoint}}',
+              },
+            ],
+            min: 0,
+          },
+          {
             title: 'Forecast error vs actual, by forecaster',
             description: 'Mean tracked relative error |forecast − actual| / actual (1 − EWMA accuracy) over endpoints: model vs the EWMA fallback (prescient_forecast_error_ratio).',
             unit: 'percentunit',

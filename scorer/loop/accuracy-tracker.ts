@@ -14,6 +14,17 @@ interface Track {
   targetAt: number;
   pendingModel: number;
   pendingFallback: number;
+  /** The last forecasts scored against an actual, and that actual (NaN: none yet). */
+  scoredModel: number;
+  scoredFallback: number;
+  scoredActual: number;
+}
+
+/** A forecast whose target time came, beside what was then observed. */
+export interface ScoredForecast {
+  readonly model: number;
+  readonly fallback: number;
+  readonly actual: number;
 }
 
 export interface AccuracySummary {
@@ -46,11 +57,14 @@ export class AccuracyTracker {
   update(id: string, now: number, actual: number, actualAt: number, targetAt: number, model: number, fallback: number): boolean {
     let t = this.tracks.get(id);
     // All fields set from the start: one object shape for every track.
-    if (!t) this.tracks.set(id, (t = { model: undefined, fallback: undefined, targetAt: Number.NaN, pendingModel: 0, pendingFallback: 0 }));
+    if (!t) this.tracks.set(id, (t = { model: undefined, fallback: undefined, targetAt: Number.NaN, pendingModel: 0, pendingFallback: 0, scoredModel: Number.NaN, scoredFallback: Number.NaN, scoredActual: Number.NaN }));
     if (now >= t.targetAt) {
       if (actual > 0 && actualAt >= t.targetAt - this.resolutionMs) {
         t.model = ewma(t.model, sample(t.pendingModel, actual));
         t.fallback = ewma(t.fallback, sample(t.pendingFallback, actual));
+        t.scoredModel = t.pendingModel;
+        t.scoredFallback = t.pendingFallback;
+        t.scoredActual = actual;
         t.targetAt = Number.NaN;
       } else if (now - t.targetAt > 4 * this.resolutionMs) {
         t.targetAt = Number.NaN; // no actual arrived for that time; forget it
@@ -70,6 +84,12 @@ export class AccuracyTracker {
     return t !== undefined && prefers(t);
   }
 
+  /** The endpoint's last forecasts that came due and the actual they were scored against. */
+  lastScored(id: string): ScoredForecast | undefined {
+    const t = this.tracks.get(id);
+    return t && !Number.isNaN(t.scoredActual) ? { model: t.scoredModel, fallback: t.scoredFallback, actual: t.scoredActual } : undefined;
+  }
+
   accuracy(id: string): { model?: number; fallback?: number } {
     const t = this.tracks.get(id);
     return { model: t?.model, fallback: t?.fallback };
@@ -80,6 +100,7 @@ export class AccuracyTracker {
     for (const t of this.tracks.values()) {
       t.model = undefined;
       t.targetAt = Number.NaN;
+      t.scoredModel = Number.NaN;
     }
   }
 

@@ -23,7 +23,7 @@ import { AccuracyTracker, type AccuracySummary } from './accuracy-tracker.ts';
 import { computeTick, type TickOutput } from './compute-tick.ts';
 import { sameDecisions, sameWeights } from './decisions-equal.ts';
 import { buildEndpointTable, type EndpointTable } from './endpoint-table.ts';
-import { exportEndpointSeries } from './endpoint-series.ts';
+import { exportEndpointSeries, exportForecastSeries } from './endpoint-series.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { FeatureBuffers } from './read-features.ts';
 import { silentScorerLogger, type ScorerLogger } from './logger.ts';
@@ -332,6 +332,7 @@ export class ScorerLoop {
     this.confidences = out.confidence;
     this.emitKnown();
     exportEndpointSeries(out.records, this.metrics);
+    exportForecastSeries(out.records, (id) => this.tracker.lastScored(id), this.metrics);
     if (!out.modelError) this.metrics.scorerMetrics.inferenceSeconds.observe({ forecaster: 'model' }, out.timings.modelMs / 1000);
     this.metrics.scorerMetrics.inferenceSeconds.observe({ forecaster: 'fallback' }, out.timings.fallbackMs / 1000);
 

@@ -54,7 +54,7 @@ const CORE_PANELS: Record<string, string[]> = {
   'Prescient / Convergence': ['Convergence time (p50, p99)', 'Push time (p50, p99)', 'Versions acknowledged (ACKs/s by type)', 'Responses sent (by type)', 'What triggers pushes', 'Connected xDS streams', 'Subscriptions by type'],
   'Prescient / Rejects and validation': ['Last reload succeeded', 'Config reloads by result', 'Load reports by result'],
   'Prescient / Weights and scores': ['Share of traffic pushed (effective weight / service total)', 'Effective weight pushed in EDS', 'Scorer weight (before overrides and health)', 'Endpoint score', 'Scoring ticks by role and result', 'Leader tick time (p99)', 'Telemetry accepted by source'],
-  'Prescient / Forecasts vs actual': ['Forecast error vs actual, by forecaster', 'Inference time (p99) by forecaster', 'Model version in use', 'Actuals arriving (observations/s by source)', 'Feature store'],
+  'Prescient / Forecasts vs actual': ['Latency forecast vs actual, per endpoint', 'Forecast error per endpoint', 'Forecast error vs actual, by forecaster', 'Inference time (p99) by forecaster', 'Model version in use', 'Actuals arriving (observations/s by source)', 'Feature store'],
   'Prescient / Failover state': ['Failover state by service', 'Transitions by state entered', 'Held by an operator', 'Scoring leader by replica', 'Build per replica'],
 };
 
