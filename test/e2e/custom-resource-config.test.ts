@@ -4,6 +4,8 @@
  * backends. Statuses are read back from the API server, as `kubectl get -o yaml` would show them.
  */
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { errorsIn } from '../support/call-tally.ts';
 import { eventually } from '../support/eventually.ts';
@@ -12,6 +14,16 @@ import { PrescientHarness } from '../support/prescient-harness.ts';
 import { PrescientResources } from '../support/prescient-resources.ts';
 import { EchoClient } from '../support/xds-channel.ts';
 import { backendService } from '../support/meshes.ts';
+import { freePort } from '../support/free-port.ts';
+import { stopChild } from '../support/stop-child.ts';
+
+const BIN = path.resolve('bin/prescient.js');
+
+function runCli(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));
+  });
+}
 
 const endpoint = (b: BackendServer) => ({ address: '127.0.0.1', port: b.port });
 
@@ -167,6 +179,32 @@ describe('e2e: config from Prescient custom resources, with status written back'
   it('a deleted resource leaves the configuration', async () => {
     await resources.delete('Route', ns, 'greeter');
     await eventually(async () => !(await h.adminJson('/debug/config')).routes.includes('greeter'), 10_000, 100, 'route withdrawn');
+  });
+
+  it('prescient serve --config-source kubernetes (no --config) reads the resources of --config-namespace with --kubeconfig', async () => {
+    const refused = await runCli(['serve', '--no-scorer', '--xds-address', '127.0.0.1:0', '--admin-address', '127.0.0.1:0']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.out, /--config PATH\.\.\. is required/);
+
+    const own = await cluster.namespace('cli');
+    await resources.create('Service', own, 'cli-only', { protocol: 'grpc', endpoints: [endpoint(b3)] });
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--config-source', 'kubernetes', '--kubeconfig', cluster.kubeconfigPath, '--config-namespace', own, '--no-scorer', '--no-istio', '--xds-address', '127.0.0.1:0', '--admin-address', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: 'ignore' });
+    try {
+      let debug: any;
+      await eventually(async () => {
+        debug = await fetch(`http://127.0.0.1:${port}/debug/config`).then((r) => r.json()).catch(() => undefined);
+        return debug?.customResources?.resources?.length === 1;
+      }, 30_000, 200, 'the CLI server reports its custom resources');
+      assert.equal(debug.customResources.namespace, own);
+      assert.deepEqual(debug.services, ['cli-only'], 'only its namespace, no file');
+      assert.equal(debug.customResources.resources[0].state, 'accepted');
+    } finally {
+      // `serve` drains on SIGTERM; it is killed if it takes longer (this test is not about shutdown).
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await stopChild(child);
+      clearTimeout(killer);
+    }
   });
 
   async function eventuallyStatus(kind: string, name: string, generation: number) {
