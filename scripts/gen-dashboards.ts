@@ -33,6 +33,8 @@ interface PanelSpec {
   stack?: boolean;
   min?: number;
   max?: number;
+  /** Stat panels: show the series name (a label such as a version) rather than the value. */
+  showName?: boolean;
 }
 
 interface DashboardSpec {
@@ -382,6 +384,7 @@ export const DASHBOARDS: DashboardSpec[] = [
             title: 'Model version in use',
             description: 'The forecast model version per replica (prescient_model_info).',
             type: 'stat',
+            showName: true,
             targets: [{ expr: 'max by (version) (prescient_model_info)', legend: '{{version}}' }],
           },
           {
@@ -465,6 +468,7 @@ export const DASHBOARDS: DashboardSpec[] = [
             title: 'Build per replica',
             description: 'Version and Node.js of each running replica (prescient_build_info).',
             type: 'stat',
+            showName: true,
             targets: [{ expr: 'max by (instance, version, node_version) (prescient_build_info)', legend: '{{instance}} {{version}}' }],
           },
         ],
@@ -489,9 +493,23 @@ function panelJson(p: PanelSpec, id: number, x: number, y: number): object {
     datasource: DATASOURCE,
     gridPos: { h: 8, w: p.w ?? 12, x, y },
     fieldConfig: { defaults, overrides: [] },
-    options: type === 'timeseries' ? { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } } : {},
+    options: optionsOf(type, p),
     targets: p.targets.map((t, i) => ({ refId: String.fromCharCode(65 + i), datasource: DATASOURCE, expr: t.expr, legendFormat: t.legend ?? '__auto', range: true })),
   };
+}
+
+function optionsOf(type: PanelType, p: PanelSpec): object {
+  const legend = { displayMode: 'list', placement: 'bottom', showLegend: true };
+  switch (type) {
+    case 'timeseries':
+      return { legend, tooltip: { mode: 'multi', sort: 'desc' } };
+    case 'stat':
+      return { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, textMode: p.showName ? 'name' : 'value', colorMode: 'none', graphMode: 'none', justifyMode: 'auto' };
+    case 'state-timeline':
+      return { mergeValues: true, showValue: 'never', rowHeight: 0.9, legend, tooltip: { mode: 'single' } };
+    default:
+      return {};
+  }
 }
 
 export function dashboardJson(d: DashboardSpec): object {
