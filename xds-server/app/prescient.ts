@@ -170,6 +170,8 @@ export class Prescient {
   private xds!: XdsServer;
   private admin!: AdminServer;
   private watcher: ConfigWatcher | undefined;
+  /** The first load's verdicts on custom resources, settled once leadership exists. */
+  private initialAdmission: AdmissionResult | undefined;
   private election: LeaseElection | undefined;
   private leaseRedis: Redis | undefined;
   private leaseStore: LeaseStore | undefined;
@@ -221,7 +223,7 @@ export class Prescient {
       throw new InitialConfigError(initial.errors.map(formatConfigError));
     }
     const p = new Prescient(options, initial.config, initial.documents.length, metrics, resources);
-    resources?.settle(initial);
+    p.initialAdmission = initial;
     try {
       await p.startComponents();
     } catch (err) {
@@ -357,6 +359,11 @@ export class Prescient {
     const o = this.options;
     const log = o.logger;
     this.election = this.startElection();
+    if (this.resources) {
+      // Replicas reach the same verdicts; the one leading "config-status" writes them back.
+      this.resources.writeStatusWhile(this.leadership('config-status'));
+      if (this.initialAdmission) this.resources.settle(this.initialAdmission);
+    }
     const replica = (o.scorer === false ? undefined : o.scorer?.replicaId) ?? o.replicaId ?? randomUUID();
     // With Redis, one audit stream for every replica; ids carry the replica's prefix.
     this.audit = new AuditLog({

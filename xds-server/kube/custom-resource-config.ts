@@ -11,6 +11,7 @@
  */
 import type * as k8s from '@kubernetes/client-node';
 import type { Clock, CancelTimer } from '../../api/clock.ts';
+import type { Leadership } from '../../api/leadership.ts';
 import { formatConfigError, isInMemoryOrigin, readSchemaSet } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import type { XdsMetrics } from '../metrics.ts';
@@ -75,6 +76,8 @@ export class CustomResourceConfig {
   private resync: CancelTimer | undefined;
   private lastSettled: string | undefined;
   private stopped = false;
+  private statusLeader: Pick<Leadership, 'isLeader' | 'onChange'> | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   private constructor(private readonly options: CustomResourceConfigOptions) {
     this.kinds = options.kinds ?? [...readSchemaSet().kinds.keys()];
@@ -155,9 +158,10 @@ export class CustomResourceConfig {
   }
 
   /** Per resource: state, generations and errors, for /debug/config. */
-  status(): { namespace: string; watches: KindWatchState[]; resources: ResourceReport[]; statusWrites: { written: number; failed: number } } {
+  status(): { namespace: string; writesStatus: boolean; watches: KindWatchState[]; resources: ResourceReport[]; statusWrites: { written: number; failed: number } } {
     return {
       namespace: this.options.namespace ?? '(all)',
+      writesStatus: this.statusLeader?.isLeader() ?? true,
       watches: this.watch.state(),
       resources: this.verdicts.map((v) => ({
         origin: v.origin,
@@ -170,6 +174,19 @@ export class CustomResourceConfig {
     };
   }
 
+  /**
+   * Writes statuses only while `leadership` is held: replicas with the same files reach the same
+   * verdicts, and one writer keeps two replicas mid-rollout (different files) from overwriting
+   * each other's statuses. Without this call, this source always writes.
+   */
+  writeStatusWhile(leadership: Pick<Leadership, 'isLeader' | 'onChange'>): void {
+    this.unsubscribe?.();
+    this.statusLeader = leadership;
+    this.unsubscribe = leadership.onChange((leader) => {
+      if (leader) this.reconcile();
+    });
+  }
+
   /** Resolves when every queued status write is done (tests). */
   async statusWritten(): Promise<void> {
     await this.writer.idle();
@@ -178,12 +195,14 @@ export class CustomResourceConfig {
   async stop(): Promise<void> {
     this.stopped = true;
     this.resync?.();
+    this.unsubscribe?.();
     this.writer.close();
     await this.watch.stop();
   }
 
   /** Offers each resource its status; objects that moved past the checked generation wait for their reload. */
   private reconcile(): void {
+    if (this.stopped || (this.statusLeader && !this.statusLeader.isLeader())) return;
     const now = this.options.clock.now();
     for (const v of this.verdicts) {
       const ref = refOfOrigin(v.origin);

@@ -133,4 +133,19 @@ describe('custom resources as a config source (real API server)', function () {
     assert.equal(status.conditions![0].reason, 'Accepted');
     assert.equal(status.servingGeneration, 2);
   });
+
+  it('writes statuses only while it holds the status leadership, and catches up on winning it', async () => {
+    let leader = false;
+    const listeners: ((l: boolean) => void)[] = [];
+    source.writeStatusWhile({ isLeader: () => leader, onChange: (fn) => (listeners.push(fn), () => undefined) });
+    await resources.create('Route', ns, 'follower', { hosts: ['follower'], rules: [{ backends: [{ service: 'greeter' }] }] });
+    await eventually(() => source.input().current.length === 2, 5000, 50, 'route seen');
+    await reload();
+    await new Promise((r) => setTimeout(r, 700)); // two resyncs
+    assert.equal((await resources.get('Route', ns, 'follower')).status, undefined, 'a follower writes nothing');
+    assert.equal(source.status().writesStatus, false);
+    leader = true;
+    for (const fn of listeners) fn(true);
+    await eventually(async () => (await resources.get('Route', ns, 'follower')).status?.conditions?.[0].status === 'True', 5000, 100, 'the new leader writes');
+  });
 });
