@@ -108,7 +108,8 @@ describe('mirror selections rendered as split routes', () => {
 
     const disjoint = model(...base, mirrorDoc('elsewhere', 'orders', [{ service: 'sandbox', percent: 10 }], { match: { prefix: '/static' } }));
     assert.equal(routesOf(disjoint, 'envoy').length, 2, 'no request under /api starts with /static: nothing split');
-    assert.deepEqual(disjoint.conflicts, []);
+    assert.equal(disjoint.conflicts.length, 1, 'and the model says the selection copies nothing');
+    assert.match(disjoint.conflicts[0]!.message, /mirror of "orders" to "sandbox": its selection matches no request .*copies nothing/);
   });
 
   it('the implicit table of a Service (gRPC only) never carries split routes', () => {

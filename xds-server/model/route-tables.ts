@@ -63,7 +63,7 @@ function subsetsLargestFirst(n: number): number[][] {
  * combination of selections that can hold together (largest first), carrying those mirrors too —
  * so a request gets exactly the mirrors whose selections it matches, on Envoy's first match.
  */
-function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>, route?: string): ModelRouteRule[] {
+function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>, rendered: Set<OwnedMirror>, route?: string): ModelRouteRule[] {
   return rules.flatMap((rule, index) => {
     const routed = new Set(rule.backends.map((b) => b.service));
     const applicable = mirrors.filter((m) => routed.has(m.service) && (m.route === undefined || m.route === route));
@@ -100,6 +100,7 @@ function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[
       }
       if (!usable) continue;
       const chosen = new Set(subset.flatMap((k) => [...selections[k]!.mirrors]));
+      for (const m of chosen) rendered.add(m);
       out.push({ rule, index, match, mirrors: distinct(applicable.filter((m) => m.match === undefined || chosen.has(m))).map(resolved) });
     }
     out.push({ rule, index, mirrors: distinct(applicable.filter((m) => m.match === undefined)).map(resolved) });
@@ -107,13 +108,13 @@ function withMirrors(rules: readonly RouteRule[], mirrors: readonly OwnedMirror[
   });
 }
 
-function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>): ModelRouteTable {
+function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>, rendered: Set<OwnedMirror>): ModelRouteTable {
   const l = doc.spec.listener;
   return {
     name: routeConfigName(doc.metadata.name),
     implicit: false,
     domains: doc.spec.hosts,
-    rules: withMirrors(doc.spec.rules, mirrors, conflicts, doc.metadata.name),
+    rules: withMirrors(doc.spec.rules, mirrors, conflicts, rendered, doc.metadata.name),
     document: doc,
     rulePath: (i, sub) => (sub ? `spec.rules[${i}].${sub}` : `spec.rules[${i}]`),
     domainPath: (i) => `spec.hosts[${i}]`,
@@ -122,13 +123,13 @@ function fromRoute(doc: RouteDocument, mirrors: readonly OwnedMirror[], conflict
 }
 
 /** A catch-all route to the service itself; every part of it traces back to the service's name. */
-function implicitFor(doc: ServiceDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>): ModelRouteTable {
+function implicitFor(doc: ServiceDocument, mirrors: readonly OwnedMirror[], conflicts: Map<string, ModelConflict>, rendered: Set<OwnedMirror>): ModelRouteTable {
   const name = doc.metadata.name;
   return {
     name: implicitRouteConfigName(name),
     implicit: true,
     domains: [name],
-    rules: withMirrors([{ backends: [{ service: name, weight: 1 }] }], mirrors, conflicts),
+    rules: withMirrors([{ backends: [{ service: name, weight: 1 }] }], mirrors, conflicts, rendered),
     document: doc,
     rulePath: () => 'metadata.name',
     domainPath: () => 'metadata.name',
@@ -138,10 +139,19 @@ function implicitFor(doc: ServiceDocument, mirrors: readonly OwnedMirror[], conf
 /** The tables, and what could not be rendered as asked (added to `conflicts`, each once). */
 export function buildRouteTables(config: MeshConfig, mirrors: readonly OwnedMirror[], conflicts: ModelConflict[] = []): ModelRouteTable[] {
   const found = new Map<string, ModelConflict>();
-  const tables = [...config.routes.values()].map((r) => fromRoute(r, mirrors, found));
+  const rendered = new Set<OwnedMirror>();
+  const tables = [...config.routes.values()].map((r) => fromRoute(r, mirrors, found, rendered));
   const claimed = new Set(tables.flatMap((t) => t.domains));
   for (const service of config.services.values()) {
-    if (!claimed.has(service.metadata.name)) tables.push(implicitFor(service, mirrors, found));
+    // Implicit tables are for proxyless gRPC, which copies nothing: they do not count as rendered.
+    if (!claimed.has(service.metadata.name)) tables.push(implicitFor(service, mirrors, found, new Set()));
+  }
+  // A selection no Route rule's requests can match copies nothing: say so rather than stay silent.
+  const reported = new Set([...found.values()].map((c) => c.message));
+  for (const m of mirrors) {
+    if (m.match === undefined || rendered.has(m)) continue;
+    const message = `mirror of "${m.service}" to "${m.target}": its selection matches no request of the Route rules sending traffic to "${m.service}"${m.route ? ` in Route "${m.route}"` : ''}; Envoy copies nothing`;
+    if (![...reported].some((r) => r.startsWith(`mirror of "${m.service}" to "${m.target}"`))) found.set(`${m.owner}\n${message}`, { owner: m.owner, message });
   }
   conflicts.push(...found.values());
   return tables;
