@@ -145,6 +145,7 @@ export class CustomResourceConfig {
     if (this.stopped) return;
     const present = new Set(result.resources.map((v) => v.origin));
     for (const origin of [...this.lastAccepted.keys()]) if (!present.has(origin)) this.lastAccepted.delete(origin);
+    this.writer.retain(present);
     for (const v of result.resources) {
       if (!result.ok) continue; // refused as a whole: what serves did not change
       if (v.serving) this.lastAccepted.set(v.origin, v.serving);

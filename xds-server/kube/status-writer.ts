@@ -56,11 +56,10 @@ export class StatusWriter {
     this.running ??= this.drain().finally(() => (this.running = undefined));
   }
 
-  /** Forgets a deleted resource. */
-  forget(ref: ResourceRef): void {
-    const origin = originOf(ref);
-    this.written.delete(origin);
-    this.queue.delete(origin);
+  /** Forgets resources that no longer exist (every origin not in `origins`). */
+  retain(origins: ReadonlySet<string>): void {
+    for (const origin of [...this.written.keys()]) if (!origins.has(origin)) this.written.delete(origin);
+    for (const origin of [...this.queue.keys()]) if (!origins.has(origin)) this.queue.delete(origin);
   }
 
   /** Resolves when the queue is empty. */
