@@ -4,12 +4,19 @@
  * without releasing (a crash), the fencing token grows, and the stale holder cannot renew.
  */
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { KubeLeaseStore } from '../../../xds-server/kube/kube-lease-store.ts';
 import { KubeRest } from '../../../xds-server/kube/kube-rest.ts';
 import { eventually } from '../../support/eventually.ts';
+import { freePort } from '../../support/free-port.ts';
 import { KubeCluster } from '../../support/kube-cluster.ts';
-import { PrescientHarness, type DocSpec } from '../../support/prescient-harness.ts';
+import { PrescientHarness, yamlOf, type DocSpec } from '../../support/prescient-harness.ts';
+
+const BIN = path.resolve('bin/prescient.js');
 
 interface ScorerStatus {
   replica: string;
@@ -87,5 +94,46 @@ describe('leadership through Kubernetes Leases (two real servers, real kube-apis
       await a.stop().catch(() => undefined);
       await b.stop().catch(() => undefined);
     }
+  });
+
+  it('prescient serve --lease kubernetes keeps its Leases in the given namespace; without a kubeconfig it exits 1', async () => {
+    const namespace = await cluster.namespace('cli');
+    const config = path.join(cluster.dir, `cli-${namespace}.yaml`);
+    await fs.writeFile(config, yamlOf([{ kind: 'Service', name: 'greeter', spec: { protocol: 'grpc', endpoints: [{ address: '10.0.0.1', port: 50051 }] } }]));
+    const adminPort = await freePort();
+    const args = [BIN, 'serve', '--config', config, '--no-scorer', '--xds-address', '127.0.0.1:0', '--admin-address', `127.0.0.1:${adminPort}`, '--lease', 'kubernetes', '--lease-namespace', namespace, '--kubeconfig', cluster.kubeconfigPath];
+    const logFile = path.join(cluster.dir, `cli-${namespace}.log`);
+    const log = await fs.open(logFile, 'w');
+    const child = spawn(process.execPath, args, { stdio: ['ignore', log.fd, log.fd] });
+    await log.close();
+    const output = () => fs.readFile(logFile, 'utf8').catch(() => '');
+    const leases = cluster.kubeConfig().makeApiClient(k8s.CoordinationV1Api);
+    try {
+      const status = async () => (await (await fetch(`http://127.0.0.1:${adminPort}/debug/leadership`)).json()) as { store: string; namespace: string; keys: Record<string, { leader: boolean }> };
+      await eventually(async () => (await status().catch(() => undefined))?.keys.dns?.leader === true, 30_000, 100, 'the server leads dns').catch(async (err: Error) => {
+        throw new Error(`${err.message}\n${await output()}`);
+      });
+      const s = await status();
+      assert.deepEqual([s.store, s.namespace], ['kubernetes', namespace]);
+      const dns = await leases.readNamespacedLease({ name: 'prescient-dns', namespace });
+      assert.ok(dns.spec?.holderIdentity, 'the Lease names a holder');
+      assert.equal(dns.spec?.leaseDurationSeconds, 5, 'the default lease time');
+    } finally {
+      // SIGKILL: a clean stop's release is covered above and in kube-lease-store.test.ts.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
+
+    // No kubeconfig to be found: exit 1 before serving, with the code and what to do.
+    const failed = await promisify(execFile)(process.execPath, [...args.slice(0, -1), path.join(cluster.dir, 'missing.yaml')], { timeout: 30_000 }).then(
+      () => assert.fail('serve should have exited 1'),
+      (err: { code: number; stdout: string }) => err,
+    );
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /PRESCIENT_KUBE_CONFIG/);
+    assert.match(failed.stdout, /--kubeconfig PATH/);
   });
 });
