@@ -14,7 +14,7 @@ export type Kind = 'Service' | 'Route' | 'WeightOverride' | 'ScoringPolicy' | 'D
 
 /** Where a document came from, so every error can name file, document and JSON path. */
 export interface DocumentOrigin {
-  /** Path of the YAML file, or a synthetic name such as `<inline>` or `crd:<ns>/<name>`. */
+  /** Path of the YAML file, or a synthetic name such as `<inline>`, or a custom resource's `k8s:<Kind>/<namespace>/<name>` (index 0). */
   file: string;
   /** Zero-based index of the document inside its file. */
   documentIndex: number;
