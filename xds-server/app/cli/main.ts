@@ -3,6 +3,7 @@
  * same binary is configured by flags locally and by env in a Deployment; flags win.
  */
 import { Command, Option, InvalidArgumentError } from 'commander';
+import { normaliseBooleanEnv } from './boolean-env.ts';
 import type { InspectFlags } from './inspect-commands.ts';
 
 // Commands load their modules when they run: `serve` pulls in the whole server (schemas, protos,
@@ -200,4 +201,9 @@ inspectCommand('revert', 'undo an automated action in one step (itself audited)'
     process.exitCode = await (await failoverCommand()).runAuditRevert(id, opts);
   });
 
+const envProblems = normaliseBooleanEnv(program);
+if (envProblems.length > 0) {
+  for (const p of envProblems) console.error(`error: ${p}`);
+  process.exit(2);
+}
 await program.parseAsync();
