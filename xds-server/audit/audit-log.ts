@@ -160,8 +160,12 @@ export class AuditLog {
     this.reverters.set(actionPrefix, reverter);
   }
 
+  /**
+   * Undoes entry `id` — this replica's, or with Redis any replica's (failover and scaling state is
+   * shared or armed on every replica, so the undo can run here; a weight pin stays on this one).
+   */
   async revert(id: string): Promise<AuditEntry> {
-    const entry = this.get(id);
+    const entry = this.get(id) ?? (this.options.redis ? (await this.query()).find((e) => e.id === id) : undefined);
     if (!entry) throw new AuditError('PRESCIENT_AUDIT_UNKNOWN', `no audit entry ${id}; \`prescient audit list\` shows the ids`);
     const reverter = [...this.reverters].find(([prefix]) => entry.action.startsWith(prefix))?.[1];
     if (!entry.revertible || !reverter) throw new AuditError('PRESCIENT_AUDIT_NOT_REVERTIBLE', `audit entry ${id} (${entry.action}) cannot be undone in one step`);

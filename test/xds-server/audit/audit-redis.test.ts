@@ -41,4 +41,18 @@ describe('audit log in a Redis stream', function () {
     assert.equal(a2.append(draft('w')).id, 'a-3');
     assert.equal(a2.list().length, 4, 'the trail is read back on open');
   });
+
+  it('reverts another replica\'s entry, read from the stream', async () => {
+    const clock = new VirtualClock(1_000);
+    const key = 'test:audit:revert';
+    const a = new AuditLog({ clock, redis: { client: client(), key }, idPrefix: 'a-' });
+    const b = new AuditLog({ clock, redis: { client: client(), key }, idPrefix: 'b-' });
+    await Promise.all([a.open(), b.open()]);
+    const made = a.append({ ...draft('x'), revertible: true });
+    await a.flush();
+    b.onRevert('failover.', (e) => b.append({ ...draft(e.subject), actor: { module: 'operator' }, revertOf: e.id }));
+    const undo = await b.revert(made.id);
+    assert.deepEqual([undo.id, undo.revertOf], ['b-1', 'a-1']);
+    await assert.rejects(b.revert('a-99'), /PRESCIENT_AUDIT_UNKNOWN/);
+  });
 });
