@@ -2,8 +2,9 @@
  * A ScoreStore whose lease comes from a LeaseStore key (a Kubernetes Lease) and whose weights live
  * in this process: several replicas elect the one scorer through the shared lease, and each keeps
  * what it computed itself. Without a shared state store (Redis) followers have no leader's weights
- * to read, so they serve the config's static weights until they lead; with Redis, use the Redis
- * score store instead (its writes are fenced inside Redis).
+ * to read, so a follower serves what it last computed itself (until the state's time-to-live), or
+ * the config's static weights if it never led; with Redis, use the Redis score store instead (its
+ * writes are fenced inside Redis).
  *
  * Publications are fenced locally: only the lease this store last acquired or renewed, and has not
  * lost or released, may write.
