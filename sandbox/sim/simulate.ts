@@ -123,7 +123,7 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
   let scorer: ScorerControl | undefined;
   if (prescient) {
     const policy = o.policy.scoringPolicy ? resolvePolicy('sim', o.policy.scoringPolicy) : DEFAULT_POLICY;
-    scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: o.forecaster, intervalMs: policy.intervalMs, untilMs: durationMs, endpoints: E });
+    scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: o.forecaster, intervalMs: policy.intervalMs, loadReportIntervalMs: s.controlPlane.lrsIntervalS * 1000, untilMs: durationMs, endpoints: E });
     startTelemetry({
       queue: q,
       now,

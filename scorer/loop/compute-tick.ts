@@ -31,6 +31,8 @@ export interface TickInput {
   readonly refreshTicks: number;
   /** Feature buffers reused from tick to tick. */
   readonly buffers?: FeatureBuffers;
+  /** How often load reports arrive (the LRS interval Prescient asks for); default 10 s. */
+  readonly loadReportIntervalMs?: number;
 }
 
 export interface TickOutput {
@@ -47,18 +49,35 @@ export interface TickOutput {
 }
 
 /**
- * Loop gain per tick for services scored on request-path latency (score-service.ts `gain`): that
- * latency rises with the share it causes and arrives every load-report interval, so jumping to
- * each tick's target overshoots at high utilisation (measured in the simulator: two equal replicas
- * at 85% swung between 35% and 63%). About a quarter of the way per tick follows a real change
- * within a few ticks and does not overshoot. Not applied while probes show the difference
- * themselves (probesDiffer).
+ * Loop gains for services scored on request-path latency (score-service.ts `gain` for shares
+ * going down, `gainUp` for shares going up), per load-report interval: that latency rises with
+ * the share it causes and is new only once per report, so the loop may take one step per report,
+ * not one per tick (jumping to each tick's target made two equal replicas at 85% swing between
+ * 35% and 63%; taking a quarter per 1-s tick still swung 26–72% under 10-s reports once scores
+ * were sharpened). Per tick the gain is 1 − (1 − g)^(tick / report interval).
+ *
+ * Rising is slower than falling: the loop's gain is the step times (1 + the target's sensitivity
+ * to the share), and that sensitivity grows without bound as an endpoint nears saturation
+ * (queueing latency ~ 1/(1 − ρ)). An endpoint given too much is shed quickly; the share it climbs
+ * back to is approached from below, without the overshoot that restarts the cycle. Tuned in the
+ * simulator (bench:policies, heterogeneous-step, fast-failing-replica, slow-replica).
  */
-export const REQUEST_LATENCY_GAIN = 0.25;
+export const REQUEST_LATENCY_GAIN = 0.4;
+export const REQUEST_LATENCY_GAIN_UP = 0.18;
+/** What Prescient asks LRS clients for unless told otherwise (xds-server/transport). */
+export const DEFAULT_LOAD_REPORT_INTERVAL_MS = 10_000;
+
+/** A per-report gain as a per-tick one. */
+export function perTickGain(perReport: number, tickMs: number, reportMs: number): number {
+  if (!(reportMs > 0) || tickMs >= reportMs) return perReport;
+  return 1 - (1 - perReport) ** (tickMs / reportMs);
+}
 
 /**
- * Whether the probes alone already show an endpoint at least twice as slow as the best (with the
- * latency tolerance): then the fast, load-independent probe signal drives the move, and the gain
+ * Whether the probes alone already show an endpoint at least four times as slow as the best (with
+ * the latency tolerance; twice was met by event-loop jitter of a few milliseconds on real clients,
+ * and each time the loop jumped with full gain), and by at least PROBE_GAP_MS (a probe delayed
+ * 25 ms by a busy event loop is not a slow host): then the fast, load-independent probe signal drives the move, and the gain
  * need not be lowered for the slow request-path one.
  */
 function probesDiffer(signals: readonly EndpointSignals[], toleranceMs: number): boolean {
@@ -69,8 +88,10 @@ function probesDiffer(signals: readonly EndpointSignals[], toleranceMs: number):
     best = Math.min(best, x.latencyMs);
     worst = Math.max(worst, x.latencyMs);
   }
-  return worst > best && (best + toleranceMs) / (worst + toleranceMs) < 0.5;
+  return worst - best >= PROBE_GAP_MS && (best + toleranceMs) / (worst + toleranceMs) < 0.25;
 }
+
+const PROBE_GAP_MS = 50;
 
 /** A number column's value as an optional signal (NaN: missing). */
 const present = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
@@ -83,13 +104,17 @@ function band(r: ForecastResult, cell: number, horizonSteps: number): LatencyFor
 function signalsOf(feats: TickFeatures, row: number, key: string, forecast: LatencyForecast | undefined): EndpointSignals {
   const loss = feats.loss[row]!;
   // Every field always set (undefined when missing): one object shape for the scoring code.
+  const errorRate = present(feats.errorRate[row]!);
   return {
     key,
-    available: Number.isNaN(loss) || loss < 1,
+    // Probes that all fail while requests succeed (load reports with errors below 100%) say
+    // nothing about the endpoint, only about the probe (a server without grpc.health.v1 answers
+    // UNIMPLEMENTED): it is available.
+    available: Number.isNaN(loss) || loss < 1 || (errorRate !== undefined && errorRate < 1),
     latencyMs: present(feats.latencyMs[row]!),
     requestLatencyMs: present(feats.requestLatencyMs[row]!),
     latencyP99Ms: present(feats.latencyP99Ms[row]!),
-    errorRate: present(feats.errorRate[row]!),
+    errorRate,
     utilisation: present(feats.utilisation[row]!),
     costPerHour: present(feats.costPerHour[row]!),
     forecast,
@@ -144,7 +169,10 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       policy: svc.policy,
       previousShares: input.previousShares.get(svc.service),
       rng: input.rng,
-      ...(onLoadReports && { gain: REQUEST_LATENCY_GAIN }),
+      ...(onLoadReports && {
+        gain: perTickGain(REQUEST_LATENCY_GAIN, svc.policy.intervalMs, input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS),
+        gainUp: perTickGain(REQUEST_LATENCY_GAIN_UP, svc.policy.intervalMs, input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS),
+      }),
     });
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);

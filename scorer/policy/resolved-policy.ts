@@ -26,6 +26,7 @@ export interface ResolvedPolicy {
   readonly explorationMax: number;
   readonly maxStepFraction: number;
   readonly hysteresis: number;
+  /** Floor per endpoint as a fraction of the fair share 1/n (0.05 of 1/3 = 1.7%). */
   readonly minShare: number;
   readonly intervalMs: number;
   readonly horizonSteps: number;
@@ -52,7 +53,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   explorationMax: 0.3,
   maxStepFraction: 0.25,
   hysteresis: 0.02,
-  minShare: 0.02,
+  minShare: 0.05,
   intervalMs: 1000,
   horizonSteps: 1,
   errorPenalty: 4,

@@ -1,8 +1,11 @@
 /**
  * Endpoints that are unavailable or outside the policy thresholds are taken out of the score
  * competition before scoring (they still keep the minimum share, so they stay observed). Never
- * all of them: if every endpoint fails, the least bad one stays eligible so the service keeps a
- * preferred destination.
+ * all of them: when every endpoint fails a check, the check tells them apart no more than if it
+ * had not been made (a probe nobody answers, such as grpc.health.v1 on servers without it, or an
+ * error burst everywhere), so all stay eligible and are scored on what else is known; the reasons
+ * are still reported. Concentrating the traffic on the "least bad" one would turn a missing
+ * signal into an overload.
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import type { EndpointSignals, FilterReason } from './types.ts';
@@ -14,20 +17,12 @@ export function filterReason(s: EndpointSignals, policy: ResolvedPolicy): Filter
   return undefined;
 }
 
-/** Orders failing endpoints from least to most bad: available first, then errors, then latency. */
-function badness(s: EndpointSignals): [number, number, number] {
-  return [s.available ? 0 : 1, s.errorRate ?? 0, s.latencyP99Ms ?? s.latencyMs ?? 0];
-}
-
-function compareBadness(a: EndpointSignals, b: EndpointSignals): number {
-  const x = badness(a);
-  const y = badness(b);
-  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || (a.key < b.key ? -1 : 1);
-}
-
 export interface FilterResult {
   readonly eligible: readonly EndpointSignals[];
+  /** Endpoints out of the competition (they go to the floor at once), with the reason. */
   readonly filtered: ReadonlyMap<string, FilterReason>;
+  /** Reasons found on endpoints that nevertheless stay eligible (every endpoint failed). */
+  readonly flagged: ReadonlyMap<string, FilterReason>;
 }
 
 export function filterEndpoints(signals: readonly EndpointSignals[], policy: ResolvedPolicy): FilterResult {
@@ -38,10 +33,6 @@ export function filterEndpoints(signals: readonly EndpointSignals[], policy: Res
     if (reason) filtered.set(s.key, reason);
     else eligible.push(s);
   }
-  if (eligible.length === 0 && signals.length > 0) {
-    const best = [...signals].sort(compareBadness)[0]!;
-    filtered.delete(best.key);
-    eligible.push(best);
-  }
-  return { eligible, filtered };
+  if (eligible.length === 0 && signals.length > 0) return { eligible: [...signals], filtered: new Map(), flagged: filtered };
+  return { eligible, filtered, flagged: new Map() };
 }

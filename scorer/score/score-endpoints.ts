@@ -13,6 +13,18 @@ import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import { forecastConfidence } from './confidence.ts';
 import type { EndpointScore, EndpointSignals, ScoreComponents } from './types.ts';
 
+/**
+ * In a service scored on request-path latency, the weighted geometric mean is raised to this
+ * power. The policy weights sum to 1, so without it latency (performance + forecast, 0.8 by
+ * default) has elasticity 0.8: a replica 10× slower keeps ~15% of what its peers get, a replica
+ * 3× faster gets only ~45% of three, and a +200 ms one kept 10–12% in the simulator. Cubed, the
+ * elasticity is 2.4. Only on the request path: request-path latency includes queueing, so it says
+ * what an endpoint's share costs, and the loop gains (compute-tick.ts) keep the sharper loop
+ * stable; probe latency does not move with load, and its jitter between identical endpoints would
+ * only be amplified into churn. Chosen in the simulator (bench:policies: 2 and 3 with several gains).
+ */
+export const SCORE_SHARPNESS = 3;
+
 /** A saturated endpoint still scores above zero: saturation is a reason to prefer others, not to starve it. */
 const MIN_HEADROOM = 0.05;
 
@@ -83,9 +95,10 @@ export function scoreEndpoints(eligible: readonly EndpointSignals[], policy: Res
     const penalty = Math.max(0, 1 - policy.errorPenalty * errorRate);
     return {
       key: s.key,
-      score: geometric * penalty,
+      score: (hasRequest ? geometric ** SCORE_SHARPNESS : geometric) * penalty,
       components,
       confidence: forecastConfidence(s.forecast, tol),
     };
   });
 }
+

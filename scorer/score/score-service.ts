@@ -1,6 +1,7 @@
 /**
  * The whole pure scoring pipeline for one service (cluster): filter → score → explore → target
- * shares → damp → integer weights. Deterministic given its inputs and the RNG.
+ * shares → approach (loop gain, slow start, holding) → damp → integer weights. Deterministic given
+ * its inputs and the RNG.
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import { dampShares } from './damping.ts';
@@ -8,7 +9,7 @@ import { explore } from './exploration.ts';
 import { filterEndpoints } from './filter.ts';
 import { toIntegerWeights } from './integer-weights.ts';
 import { scoreEndpoints } from './score-endpoints.ts';
-import { targetShares } from './shares.ts';
+import { floorShare, targetShares } from './shares.ts';
 import type { EndpointScore, EndpointSignals, Rng } from './types.ts';
 
 export interface ServiceScoringInput {
@@ -23,6 +24,13 @@ export interface ServiceScoringInput {
    * need less than 1, or the loop overshoots and oscillates.
    */
   readonly gain?: number;
+  /**
+   * Gain for endpoints whose share rises (default `gain`). Lower than `gain` makes the loop shed
+   * load from an endpoint faster than it trusts one with more: an overshoot upwards is what
+   * raises the latency that makes the next target swing back down, so a cautious rise converges
+   * from below instead of cycling (see compute-tick.ts).
+   */
+  readonly gainUp?: number;
   readonly rng: Rng;
 }
 
@@ -39,40 +47,83 @@ export interface ServiceScoringResult {
 
 const NO_COMPONENTS = { performance: 0, forecast: 0, errors: 0, headroom: 0, cost: 0 };
 
+interface Approach {
+  readonly gainDown: number;
+  readonly gainUp: number;
+  /** Out of the competition (unavailable or over a threshold): straight to the target. */
+  readonly immediate: ReadonlyMap<string, unknown>;
+  /** No evidence of their own this interval: keep the previous share. */
+  readonly holding: ReadonlySet<string>;
+  /** Where an endpoint new to a service starts (slow start): the floor. */
+  readonly startShare: number;
+}
+
 /**
- * prev + gain × (target − prev) where both know the same endpoints (the target otherwise), except
- * for endpoints taken out of the competition (`immediate`: unavailable or over a threshold), which
- * go to their target at once; the others are rescaled to fill the rest, so the sum stays 1.
+ * From the previous shares towards the target: prev + gain × (target − prev), with the rising
+ * gain for endpoints going up. Endpoints taken out of the competition go to their target at once;
+ * endpoints without evidence of their own hold their share; an endpoint new to the service starts
+ * at the floor and rises like any other (slow start: a cold replica does not get its fair share
+ * before its own load reports say it can take it). The rest is rescaled so the sum stays 1.
+ * Without previous shares (the first interval) the target is taken as is.
  */
-function approach(previous: ReadonlyMap<string, number> | undefined, target: Map<string, number>, gain: number, immediate: ReadonlyMap<string, unknown>): Map<string, number> {
-  if (gain >= 1 || !previous || previous.size !== target.size) return target;
+function approach(previous: ReadonlyMap<string, number> | undefined, target: Map<string, number>, a: Approach): Map<string, number> {
+  if (!previous || previous.size === 0) return target;
   const out = new Map<string, number>();
   let fixed = 0;
   let moving = 0;
   for (const [k, t] of target) {
-    const p = previous.get(k);
-    if (p === undefined) return target;
-    const v = immediate.has(k) ? t : p + gain * (t - p);
+    const known = previous.get(k);
+    const p = known ?? a.startShare;
+    let v: number;
+    if (a.immediate.has(k)) v = t;
+    else if (a.holding.has(k)) v = p;
+    else v = p + (t > p ? a.gainUp : a.gainDown) * (t - p);
     out.set(k, v);
-    if (immediate.has(k)) fixed += v;
+    if (a.immediate.has(k) || a.holding.has(k)) fixed += v;
     else moving += v;
   }
-  if (moving > 0) for (const [k, v] of out) if (!immediate.has(k)) out.set(k, (v * (1 - fixed)) / moving);
+  if (moving > 0 && fixed < 1) for (const [k, v] of out) if (!a.immediate.has(k) && !a.holding.has(k)) out.set(k, (v * (1 - fixed)) / moving);
   return out;
 }
 
 export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   const { signals, policy, rng } = input;
-  const { eligible, filtered } = filterEndpoints(signals, policy);
+  const previous = input.previousShares;
+  const { eligible, filtered, flagged } = filterEndpoints(signals, policy);
   const scored = scoreEndpoints(eligible, policy);
-  const explored = explore(scored, policy, rng);
+  const n = signals.length;
+  const onRequestPath = signals.some((s) => s.requestLatencyMs !== undefined);
+  // Exploration buys information only about a request path seen through the traffic it gets,
+  // and only for an endpoint getting less than its fair share (exploration.ts).
+  const explored = explore(scored, policy, rng, (k) => onRequestPath && previous !== undefined && (previous.get(k) ?? 0) < 1 / n);
   const byKey = new Map(explored.map((s) => [s.key, s]));
-  const scores: EndpointScore[] = signals.map(
-    (s) => byKey.get(s.key) ?? { key: s.key, score: 0, components: NO_COMPONENTS, confidence: 0, filtered: filtered.get(s.key) },
-  );
+  const scores: EndpointScore[] = signals.map((s) => {
+    const sc = byKey.get(s.key);
+    if (!sc) return { key: s.key, score: 0, components: NO_COMPONENTS, confidence: 0, filtered: filtered.get(s.key) };
+    const reason = flagged.get(s.key);
+    return reason ? { ...sc, filtered: reason } : sc;
+  });
   const keys = signals.map((s) => s.key);
   const target = targetShares(keys, new Map(explored.map((s) => [s.key, s.score])), policy.minShare);
-  const damped = dampShares(input.previousShares, approach(input.previousShares, target, input.gain ?? 1, filtered), policy);
+  // Missing telemetry: in a service scored on the request path, an endpoint with no request-path
+  // reading of its own (and nothing wrong seen) keeps its share instead of being scored as typical.
+  const holding = new Set<string>();
+  if (onRequestPath) for (const s of signals) if (s.requestLatencyMs === undefined && !filtered.has(s.key) && previous?.has(s.key)) holding.add(s.key);
+  const gainDown = input.gain ?? 1;
+  const approached = approach(previous, target, {
+    gainDown,
+    gainUp: Math.min(gainDown, input.gainUp ?? gainDown),
+    immediate: filtered,
+    holding,
+    startShare: floorShare(policy.minShare, n),
+  });
+  // The dead band is judged on the target, not on this interval's step towards it: with a gain
+  // of 0.25 a 2-point band on the step would ignore any target less than 8 points away.
+  const sameKeys = previous !== undefined && previous.size === target.size && keys.every((k) => previous.has(k));
+  let largest = 0;
+  if (sameKeys) for (const [k, t] of target) if (!holding.has(k)) largest = Math.max(largest, Math.abs(t - previous.get(k)!));
+  const keep = sameKeys && largest <= policy.hysteresis;
+  const damped = keep ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });
   const confidence = scored.length ? scored.reduce((a, s) => a + s.confidence, 0) / scored.length : 0;
   return {
     scores,

@@ -1,7 +1,9 @@
 /**
  * Scores to traffic shares (fractions summing to 1). Every endpoint, filtered ones included,
- * keeps `minShare` so it stays observed and can earn traffic back; eligible endpoints split the
- * rest in proportion to their scores. If the floors alone exceed the whole, shares are equal.
+ * keeps a floor so it stays observed and can earn traffic back; eligible endpoints split the
+ * rest in proportion to their scores. The floor is relative to the fair share: `minShare` × 1/n
+ * (an absolute floor does nothing with 50 endpoints, where 50 × 2% is everything, and keeps a
+ * slow one of 3 at a large share). No positive score at all → the eligible endpoints split equally.
  */
 export function targetShares(
   allKeys: readonly string[],
@@ -11,7 +13,7 @@ export function targetShares(
   const n = allKeys.length;
   const out = new Map<string, number>();
   if (n === 0) return out;
-  const floor = Math.min(minShare, 1 / n);
+  const floor = floorShare(minShare, n);
   const rest = 1 - floor * n;
   let total = 0;
   for (const s of eligibleScores.values()) total += Math.max(0, s);
@@ -23,4 +25,9 @@ export function targetShares(
     out.set(key, floor + rest * variable);
   }
   return out;
+}
+
+/** The share every endpoint keeps: `minShare` of the fair share 1/n (never more than 1/n). */
+export function floorShare(minShare: number, n: number): number {
+  return n > 0 ? Math.min(1, Math.max(0, minShare)) / n : 0;
 }

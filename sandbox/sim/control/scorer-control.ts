@@ -40,6 +40,8 @@ export interface ScorerControlOptions {
   /** The model; absent = EWMA only (what the root runs when no model loads). */
   readonly forecaster?: Forecaster;
   readonly intervalMs: number;
+  /** The clients' LRS interval (the scorer's loop gain on request-path latency depends on it). */
+  readonly loadReportIntervalMs?: number;
   readonly untilMs: number;
   readonly endpoints: number;
 }
@@ -61,6 +63,7 @@ export class ScorerControl {
       now: o.now,
       rng: o.rng.asFunction(),
       replicaId: 'sim',
+      ...(o.loadReportIntervalMs !== undefined && { loadReportIntervalMs: o.loadReportIntervalMs }),
       onDecisions: (slice: WeightsSlice) => {
         o.publisher.decisions = new Map([[SCORER_SLICE, slice]]);
         o.publisher.changed();

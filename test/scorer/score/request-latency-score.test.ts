@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { scoreEndpoints } from '../../../scorer/score/score-endpoints.ts';
 import { scoreService } from '../../../scorer/score/score-service.ts';
+import { floorShare } from '../../../scorer/score/shares.ts';
 import { healthy, policy } from './builders.ts';
 
 describe('scoring request-path latency', () => {
@@ -43,7 +44,8 @@ describe('loop gain below 1 (scoreService gain)', () => {
   it('an endpoint taken out of the competition (errors over the threshold) drops to its floor at once, whatever the gain', () => {
     const failing = [signals[0]!, signals[1]!, healthy('bad', 2, { requestLatencyMs: 22, errorRate: 0.9 })];
     const r = scoreService({ signals: failing, policy: quiet, previousShares: new Map([['a', 1 / 3], ['b', 1 / 3], ['bad', 1 / 3]]), rng: () => 0.5, gain: 0.25 });
-    assert.ok(Math.abs(r.shares.get('bad')! - quiet.minShare) < 1e-9);
-    assert.ok(Math.abs(r.shares.get('a')! - (1 - quiet.minShare) / 2) < 1e-9);
+    const floor = floorShare(quiet.minShare, 3);
+    assert.ok(Math.abs(r.shares.get('bad')! - floor) < 1e-9);
+    assert.ok(Math.abs(r.shares.get('a')! - (1 - floor) / 2) < 1e-9);
   });
 });
