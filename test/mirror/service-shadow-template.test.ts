@@ -5,7 +5,7 @@
  * (a request matching two event matchers is copied once); `scope: graph` following `calls`
  * through Routes and the callees' own templates, with shadow views: a node group labelled
  * `prescient.dev/shadow=true` sees each graph Service with its shadow's endpoints and every other
- * Service with none, while other groups see the primaries.
+ * Service with none, and routes without mirror policies, while other groups see the primaries.
  */
 import assert from 'node:assert/strict';
 import { API_VERSION } from '../../api/config.ts';
@@ -136,6 +136,9 @@ describe('Service shadow template (spec.shadowNetwork)', () => {
         const primarySide = eds({}, flavor);
         assert.deepEqual([primarySide['stock-a'], primarySide['billing']], [['10.0.1.1'], ['10.0.4.1']], `${flavor}: other groups see the primaries`);
       }
+      const frontRoute = (labels: Record<string, string>) => (translate(m, { group: 'x', flavor: 'envoy', labels }).get(TYPE_URL.route)!.get('route/front')!.message as Obj).virtual_hosts[0].routes[0].route;
+      assert.deepEqual(frontRoute({}).request_mirror_policies.map((p: Obj) => p.cluster), ['orders-shadow'], 'primaries\' proxies copy orders\' traffic to its shadow');
+      assert.equal(frontRoute(SHADOW_AUDIENCE).request_mirror_policies, undefined, 'shadows do not mirror (no copies of copies)');
     });
   });
 });

@@ -7,7 +7,7 @@
 import type { MeshModel, ModelCluster } from '../../api/mesh-model.ts';
 import type { TypeUrl } from '../envoy/type-urls.ts';
 import { RENDERERS } from './registry.ts';
-import { withShadowViews } from './shadow-view.ts';
+import { shadowRouteTables, withShadowViews } from './shadow-view.ts';
 import type { TranslateContext } from './renderer.ts';
 import type { RenderedResource, RenderedSet, RenderTarget } from './types.ts';
 
@@ -45,7 +45,7 @@ export function* translateSteps(model: MeshModel, target: RenderTarget): Generat
     flavor: target.flavor,
     clusters: withShadowViews(model, target.labels, [...model.clusters.values()].filter((c) => visibleTo(c, target.labels))),
     // Implicit per-service tables exist for gRPC's `xds:///<service>`; Envoy listens per Route.
-    routeTables: target.flavor === 'grpc' ? model.routeTables : model.routeTables.filter((t) => !t.implicit),
+    routeTables: shadowRouteTables(model, target.labels, target.flavor === 'grpc' ? model.routeTables : model.routeTables.filter((t) => !t.implicit)),
   };
   const set = new Map<TypeUrl, ReadonlyMap<string, RenderedResource>>();
   for (const renderer of RENDERERS) {

@@ -3,12 +3,23 @@
  * labels include a view's audience — the shadow workloads' own proxies and gRPC clients — sees
  * each viewed Service's cluster under its own name but with its shadow's endpoints, and every
  * other Service's cluster with no endpoints, so a shadow's calls reach only shadows and never a
- * primary. Decided clusters (the shadows themselves) are unchanged. Pure.
+ * primary. Decided clusters (the shadows themselves) are unchanged. Shadows do not mirror: their
+ * routes carry no mirror policies (a copy of a copy would only multiply the shadows' load). Pure.
  */
-import type { MeshModel, ModelCluster } from '../../api/mesh-model.ts';
+import type { MeshModel, ModelCluster, ModelRouteTable } from '../../api/mesh-model.ts';
 
 function within(audience: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   return Object.entries(audience).every(([k, v]) => labels[k] === v);
+}
+
+function inShadowView(model: MeshModel, labels: Readonly<Record<string, string>>): boolean {
+  return (model.shadowViews ?? []).some((v) => within(v.audience, labels));
+}
+
+/** Route tables as a shadow's clients get them: each rule's own route, with no mirror policies. */
+export function shadowRouteTables(model: MeshModel, labels: Readonly<Record<string, string>>, tables: readonly ModelRouteTable[]): readonly ModelRouteTable[] {
+  if (!inShadowView(model, labels)) return tables;
+  return tables.map((t) => ({ ...t, rules: t.rules.filter((r) => r.match === undefined).map((r) => (r.mirrors.length ? { ...r, mirrors: [] } : r)) }));
 }
 
 export function withShadowViews(model: MeshModel, labels: Readonly<Record<string, string>>, clusters: ModelCluster[]): ModelCluster[] {
