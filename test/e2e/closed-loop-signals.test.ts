@@ -7,46 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { startBackends, type BackendServer } from '../support/backend-servers.ts';
-import { tallyKey } from '../support/call-tally.ts';
 import { eventually } from '../support/eventually.ts';
+import { OpenLoad } from '../support/open-load.ts';
 import { scoredMesh } from '../support/meshes.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
 import { EchoClient } from '../support/xds-channel.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Open-loop load: `rps` calls per second spread over the clients, whatever the answers take. */
-class OpenLoad {
-  private timer: NodeJS.Timeout;
-  private inFlight = new Set<Promise<void>>();
-  counts = new Map<string, number>();
-
-  constructor(clients: EchoClient[], rps: number) {
-    let next = 0;
-    let due = 0;
-    let last = performance.now();
-    // Ticks of 20 ms issue what is due since the last one, so a late timer does not lower the rate.
-    this.timer = setInterval(() => {
-      const t = performance.now();
-      due += ((t - last) * rps) / 1000;
-      last = t;
-      for (; due >= 1; due--) {
-        const p = clients[next++ % clients.length]!.call(5000).then((r) => {
-          const k = tallyKey(r);
-          this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-          this.inFlight.delete(p);
-        });
-        this.inFlight.add(p);
-      }
-    }, 20);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.all(this.inFlight);
-  }
-}
 
 /** The share of the weights Prescient commands for `endpoint` in `service` (from /debug/weights). */
 async function commandedShare(h: PrescientHarness, service: string, endpoint: string): Promise<number | undefined> {
