@@ -13,6 +13,7 @@
  *   --only NAMES       comma-separated scenario names to run
  *   --out FILE         default bench/results/policies.json
  *   --no-model         Prescient with the EWMA forecaster only (what the root runs without a model)
+ *   --naive-forecast   Prescient with a naive forecaster (the last value; forecaster ablation)
  *   --plots DIR        where the SVG pictures go (per scenario: latency CDF per policy, each
  *                      endpoint's share of requests and of the weights over time; seed 1);
  *                      default bench/results/plots, "" for none
@@ -24,6 +25,7 @@ import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import type { ScoringPolicySpec } from '../../api/config.ts';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
+import { EwmaForecaster } from '../../scorer/forecast/ewma-forecaster.ts';
 import type { Forecaster } from '../../scorer/forecast/types.ts';
 import { formatTable, runBenchmark } from '../../sandbox/sim/bench/policy-benchmark.ts';
 import type { RunSeries } from '../../sandbox/sim/report/run-result.ts';
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/policies.json') },
     'no-model': { type: 'boolean', default: false },
+    'naive-forecast': { type: 'boolean', default: false },
     plots: { type: 'string', default: path.join(ROOT, 'bench/results/plots') },
   },
 });
@@ -62,7 +65,8 @@ if (values.only) {
 const seeds = Number(values.seeds);
 
 let forecaster: Forecaster | undefined;
-if (!values['no-model'] && policies.some((p) => p.kind === 'prescient')) forecaster = await loadForecaster({});
+if (values['naive-forecast']) forecaster = new EwmaForecaster({ window: 48, horizons: [1, 3, 12], alpha: 1 });
+else if (!values['no-model'] && policies.some((p) => p.kind === 'prescient')) forecaster = await loadForecaster({});
 
 const started = performance.now();
 let runs = 0;
