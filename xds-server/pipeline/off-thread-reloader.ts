@@ -70,8 +70,6 @@ export class OffThreadReloader {
 
   private start(): Worker {
     const worker = new Worker(BOOTSTRAP, { eval: true });
-    // Idle between reloads; it must not keep a stopping process alive.
-    worker.unref();
     worker.on('message', (reply: ReloadReply) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
@@ -81,6 +79,9 @@ export class OffThreadReloader {
     });
     worker.on('error', (err: Error) => this.lost(worker, `worker failed: ${err.message}`));
     worker.on('exit', (code) => this.lost(worker, `worker exited with code ${code}`));
+    // Idle between reloads; it must not keep a stopping process alive. After the listeners: adding
+    // a 'message' listener refs the worker's port again.
+    worker.unref();
     this.worker = worker;
     return worker;
   }
