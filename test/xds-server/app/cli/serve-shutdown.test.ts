@@ -17,7 +17,7 @@ describe('prescient serve: shutdown', function () {
       // The reload worker is started and warmed at start; /healthz answers once serving.
       await eventually(async () => (await fetch(`http://127.0.0.1:${admin}/healthz`).catch(() => undefined))?.ok === true, 30_000, 100, 'serving');
       await eventually(async () => {
-        const config = await fetch(`http://127.0.0.1:${admin}/debug/config`).then((r) => r.json());
+        const config = (await fetch(`http://127.0.0.1:${admin}/debug/config`).then((r) => r.json())) as { lastReload?: { ok?: boolean } };
         return config.lastReload?.ok === true;
       }, 10_000, 100, 'config loaded');
       await new Promise((r) => setTimeout(r, 1000));
