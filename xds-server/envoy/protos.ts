@@ -51,12 +51,11 @@ export function protoIncludeDirs(): string[] {
   ];
 }
 
-let cached: protobuf.Root | undefined;
-
-/** The shared, fully resolved root. Loading takes ~100 ms the first time. */
-export function envoyRoot(): protobuf.Root {
-  if (cached) return cached;
-  const dirs = protoIncludeDirs();
+/**
+ * Loads `files` (and their imports, searched in `dirs`; protobufjs' bundled google/* types first)
+ * into one fully resolved root, proto field names kept.
+ */
+export function loadProtoRoot(files: readonly string[], dirs: readonly string[]): protobuf.Root {
   const root = new protobuf.Root();
   root.resolvePath = (_origin: string, target: string): string => {
     if ((protobuf.common as unknown as Record<string, unknown>)[target]) return target;
@@ -66,10 +65,16 @@ export function envoyRoot(): protobuf.Root {
     }
     return target;
   };
-  root.loadSync(ENVOY_PROTO_FILES, { keepCase: true });
+  root.loadSync([...files], { keepCase: true });
   root.resolveAll();
-  cached = root;
   return root;
+}
+
+let cached: protobuf.Root | undefined;
+
+/** The shared, fully resolved root. Loading takes ~100 ms the first time. */
+export function envoyRoot(): protobuf.Root {
+  return (cached ??= loadProtoRoot(ENVOY_PROTO_FILES, protoIncludeDirs()));
 }
 
 export function lookupType(fullName: string): protobuf.Type {

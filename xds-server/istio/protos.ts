@@ -3,11 +3,10 @@
  * `istio.io/api` Go module into ./proto, Apache-2.0), the way Envoy's are loaded
  * (xds-server/envoy/protos.ts). Field names keep their proto (snake_case) spelling.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
-import { protoIncludeDirs } from '../envoy/protos.ts';
+import type protobuf from 'protobufjs';
+import { loadProtoRoot, protoIncludeDirs } from '../envoy/protos.ts';
 
 export const ISTIO_PROTO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'proto');
 
@@ -24,21 +23,7 @@ let cached: protobuf.Root | undefined;
 
 /** The shared, fully resolved root (google/* imports come from the same packages as Envoy's). */
 export function istioRoot(): protobuf.Root {
-  if (cached) return cached;
-  const dirs = [ISTIO_PROTO_DIR, ...protoIncludeDirs()];
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin: string, target: string): string => {
-    if ((protobuf.common as unknown as Record<string, unknown>)[target]) return target;
-    for (const dir of dirs) {
-      const candidate = path.join(dir, target);
-      if (fs.existsSync(candidate)) return candidate;
-    }
-    return target;
-  };
-  root.loadSync(ISTIO_PROTO_FILES, { keepCase: true });
-  root.resolveAll();
-  cached = root;
-  return root;
+  return (cached ??= loadProtoRoot(ISTIO_PROTO_FILES, [ISTIO_PROTO_DIR, ...protoIncludeDirs()]));
 }
 
 export function lookupIstioType(fullName: string): protobuf.Type {
