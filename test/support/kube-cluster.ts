@@ -31,13 +31,32 @@ function missing(bin: string, how: string): Error {
   return new Error(`${bin} is not installed; ${how}`);
 }
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, log: () => string, exited?: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;
+    if (exited?.()) throw new DaemonExited(`${what} exited before it was ready:\n${log().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} was not ready after ${timeoutMs} ms:\n${log().slice(-4000)}`);
+}
+
+class DaemonExited extends Error {
+  /** freePort() races other processes for a port: a daemon that lost the race can try another. */
+  get portTaken(): boolean {
+    return /address already in use/.test(this.message);
+  }
+}
+
+/** Runs `attempt` again (up to `times`) while it fails because its port was taken meanwhile. */
+async function retryOnPortTaken(times: number, attempt: (first: boolean) => Promise<void>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt(i === 0);
+    } catch (err) {
+      if (!(err instanceof DaemonExited && err.portTaken) || i + 1 >= times) throw err;
+    }
+  }
 }
 
 export class KubeCluster {
@@ -49,9 +68,9 @@ export class KubeCluster {
 
   private constructor(
     readonly dir: string,
-    readonly etcdPort: number,
-    readonly etcdPeerPort: number,
-    readonly port: number,
+    private etcdPort: number,
+    private etcdPeerPort: number,
+    private apiPort: number,
     readonly token: string,
     /** Extra token users (no groups, so no rights until a test binds a role): name → token. */
     readonly userTokens: ReadonlyMap<string, string> = new Map(),
@@ -65,8 +84,15 @@ export class KubeCluster {
     const cluster = new KubeCluster(dir, await freePort(), await freePort(), await freePort(), randomBytes(16).toString('hex'), users);
     try {
       await cluster.prepare();
-      await cluster.startEtcd();
-      await cluster.startApiServer();
+      await retryOnPortTaken(3, async (first) => {
+        if (!first) [cluster.etcdPort, cluster.etcdPeerPort] = [await freePort(), await freePort()];
+        await cluster.startEtcd();
+      });
+      await retryOnPortTaken(3, async (first) => {
+        if (!first) cluster.apiPort = await freePort();
+        await cluster.startApiServer();
+      });
+      await cluster.writeKubeconfigs();
     } catch (err) {
       await cluster.stop();
       throw err;
@@ -74,8 +100,13 @@ export class KubeCluster {
     return cluster;
   }
 
+  /** The API server's port (chosen at start; restarts keep it). */
+  get port(): number {
+    return this.apiPort;
+  }
+
   get server(): string {
-    return `https://127.0.0.1:${this.port}`;
+    return `https://127.0.0.1:${this.apiPort}`;
   }
 
   get kubeconfigPath(): string {
@@ -139,7 +170,11 @@ export class KubeCluster {
   async restartApiServer(downForMs = 0): Promise<void> {
     await this.stopApiServer();
     if (downForMs > 0) await new Promise((r) => setTimeout(r, downForMs));
-    await this.startApiServer();
+    // Same port: clients reconnect to it. Should a stranger take it in the gap, wait and retry.
+    await retryOnPortTaken(5, async (first) => {
+      if (!first) await new Promise((r) => setTimeout(r, 1000));
+      await this.startApiServer();
+    });
   }
 
   /**
@@ -181,15 +216,7 @@ export class KubeCluster {
     child.stderr!.on('data', keep);
     let exited = false;
     child.once('exit', () => (exited = true));
-    await waitFor(
-      'kube-apiserver',
-      async () => {
-        if (exited) throw new Error('exited');
-        return (await this.get('/readyz')) === 200;
-      },
-      60_000,
-      () => this.apiLog,
-    );
+    await waitFor('kube-apiserver', async () => (await this.get('/readyz')) === 200, 60_000, () => this.apiLog, () => exited);
   }
 
   async stop(): Promise<void> {
@@ -208,7 +235,7 @@ export class KubeCluster {
   private get(path: string): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = https.get(
-        { host: '127.0.0.1', port: this.port, path, rejectUnauthorized: false, headers: { authorization: `Bearer ${this.token}` }, timeout: 2000 },
+        { host: '127.0.0.1', port: this.apiPort, path, rejectUnauthorized: false, headers: { authorization: `Bearer ${this.token}` }, timeout: 2000 },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -226,6 +253,10 @@ export class KubeCluster {
     await run('openssl', ['rsa', '-in', join(d, 'sa.key'), '-pubout', '-out', join(d, 'sa.pub')]);
     const extra = [...this.userTokens].map(([user, token]) => `${token},${user},${user}-uid\n`).join('');
     await writeFile(join(d, 'tokens.csv'), `${this.token},admin,admin-uid,system:masters\n${extra}`);
+  }
+
+  /** Admin and extra users' kubeconfig files, once the API server's port is final. */
+  private async writeKubeconfigs(): Promise<void> {
     const kubeconfig = (user: string, token: string) => ({
       apiVersion: 'v1',
       kind: 'Config',
@@ -242,7 +273,8 @@ export class KubeCluster {
     const peer = `http://127.0.0.1:${this.etcdPeerPort}`;
     const client = `http://127.0.0.1:${this.etcdPort}`;
     const args = [
-      `--data-dir=${join(this.dir, 'etcd')}`,
+      // One data directory per port pair: a member bootstrapped with other URLs will not start again.
+      `--data-dir=${join(this.dir, `etcd-${this.etcdPort}`)}`,
       `--listen-client-urls=${client}`,
       `--advertise-client-urls=${client}`,
       `--listen-peer-urls=${peer}`,
@@ -250,8 +282,11 @@ export class KubeCluster {
       `--initial-cluster=default=${peer}`,
       '--unsafe-no-fsync',
     ];
+    this.etcdLog = '';
     const child = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.etcd = child;
+    let exited = false;
+    child.once('exit', () => (exited = true));
     const keep = (chunk: Buffer) => {
       this.etcdLog = (this.etcdLog + chunk.toString()).slice(-20_000);
     };
@@ -265,6 +300,7 @@ export class KubeCluster {
       },
       30_000,
       () => this.etcdLog,
+      () => exited,
     );
   }
 }
