@@ -64,8 +64,23 @@ export interface TickOutput {
  */
 export const REQUEST_LATENCY_GAIN = 0.4;
 export const REQUEST_LATENCY_GAIN_UP = 0.18;
-/** What Prescient asks LRS clients for unless told otherwise (xds-server/transport). */
-export const DEFAULT_LOAD_REPORT_INTERVAL_MS = 10_000;
+/**
+ * The gains above apply per load report, but never more than once per this many milliseconds:
+ * with reports every second, one report's worth of gain per report made the 3x-capacity replica of
+ * the simulator's heterogeneous-step swing (p99.9 212 ms over 3 seeds against 83 ms here), while
+ * reports that arrive often still help by being fresh and by averaging their noise over the ticks
+ * (with the same per-second gain, 5-s reports gave 184 ms and 1-s reports 83 ms; bench:policies,
+ * 5 seeds). At 10-s reports (or longer) nothing changes.
+ */
+export const GAIN_BASIS_MS = 5_000;
+/**
+ * What Prescient asks LRS clients for unless told otherwise (xds-server/transport, the CLI's
+ * --lrs-interval-ms, the simulator's default): request-path latency from load reports is the
+ * signal the scorer moves traffic on, and every move waits for it. 1 s instead of 10 s took the
+ * simulator's degradation p99.9 from 242 to 190 ms and heterogeneous-step's from 107 to 83 ms
+ * (README, "Policies in the simulator"); the cost is one load report per client stream per second.
+ */
+export const DEFAULT_LOAD_REPORT_INTERVAL_MS = 1_000;
 
 /** A per-report gain as a per-tick one. */
 export function perTickGain(perReport: number, tickMs: number, reportMs: number): number {
@@ -92,6 +107,42 @@ function probesDiffer(signals: readonly EndpointSignals[], toleranceMs: number):
 }
 
 const PROBE_GAP_MS = 50;
+
+/**
+ * Whether the load reports show an endpoint at least three times as slow on the request path as
+ * the best and by at least REQUEST_GAP_MS: then shares going down move by REQUEST_LATENCY_GAIN per
+ * report, without waiting for GAIN_BASIS_MS (a +200 ms replica is shed in a few reports; a 3x
+ * slower replica under ~50 ms of queueing, which is the normal state of heterogeneous capacity,
+ * is not). Rising stays at the slow gain: the overshoot upwards is what starts a cycle. Chosen in
+ * the simulator (factor 3 and 4 alike; a faster drop, 0.7 per report, herded the others into errors).
+ */
+const REQUEST_GAP_FACTOR = 3;
+const REQUEST_GAP_MS = 50;
+
+function requestPathDiffers(signals: readonly EndpointSignals[]): boolean {
+  let best = Number.POSITIVE_INFINITY;
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const x of signals) {
+    if (!x.available || x.requestLatencyMs === undefined) continue;
+    best = Math.min(best, x.requestLatencyMs);
+    worst = Math.max(worst, x.requestLatencyMs);
+  }
+  return worst - best >= REQUEST_GAP_MS && worst >= REQUEST_GAP_FACTOR * best;
+}
+
+/**
+ * The per-tick gains of a service scored on load reports: REQUEST_LATENCY_GAIN down and
+ * REQUEST_LATENCY_GAIN_UP up per report, at most one report's worth per GAIN_BASIS_MS, except
+ * that shares go down by a full report's gain per report when the request path shows an
+ * obviously slow endpoint (requestPathDiffers).
+ */
+export function loadReportGains(signals: readonly EndpointSignals[], tickMs: number, reportMs: number): { gain: number; gainUp: number } {
+  const basis = Math.max(GAIN_BASIS_MS, reportMs);
+  return {
+    gain: perTickGain(REQUEST_LATENCY_GAIN, tickMs, requestPathDiffers(signals) ? reportMs : basis),
+    gainUp: perTickGain(REQUEST_LATENCY_GAIN_UP, tickMs, basis),
+  };
+}
 
 /** A number column's value as an optional signal (NaN: missing). */
 const present = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
@@ -164,15 +215,13 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       signals.push(signalsOf(feats, row, table.refs[row]!.endpoint, forecast));
     }
     const onLoadReports = signals.some((x) => x.requestLatencyMs !== undefined) && !probesDiffer(signals, svc.policy.latencyToleranceMs);
+    const reportMs = input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;
     const r = scoreService({
       signals,
       policy: svc.policy,
       previousShares: input.previousShares.get(svc.service),
       rng: input.rng,
-      ...(onLoadReports && {
-        gain: perTickGain(REQUEST_LATENCY_GAIN, svc.policy.intervalMs, input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS),
-        gainUp: perTickGain(REQUEST_LATENCY_GAIN_UP, svc.policy.intervalMs, input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS),
-      }),
+      ...(onLoadReports && loadReportGains(signals, svc.policy.intervalMs, reportMs)),
     });
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);

@@ -110,7 +110,10 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   const holding = new Set<string>();
   if (onRequestPath) for (const s of signals) if (s.requestLatencyMs === undefined && !filtered.has(s.key) && previous?.has(s.key)) holding.add(s.key);
   const gainDown = input.gain ?? 1;
-  const approached = approach(previous, target, {
+  // A first interval already on load reports (they arrived before the first tick) starts from
+  // equal shares, like any later one, instead of jumping to a target drawn from one early report.
+  const start = !previous && onRequestPath && gainDown < 1 ? new Map(keys.map((k) => [k, 1 / n])) : previous;
+  const approached = approach(start, target, {
     gainDown,
     gainUp: Math.min(gainDown, input.gainUp ?? gainDown),
     immediate: filtered,

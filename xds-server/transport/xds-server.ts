@@ -39,7 +39,7 @@ export interface XdsServerOptions {
   onGroupDemand?: (placement: NodePlacement) => void;
   /** Receives validated LRS reports; without one, reports are validated and dropped. */
   lrsSink?: LoadReportSink;
-  /** load_reporting_interval sent to LRS clients. Default 10 s. */
+  /** load_reporting_interval sent to LRS clients. Default 1 s (scorer/loop/compute-tick.ts DEFAULT_LOAD_REPORT_INTERVAL_MS says why). */
   lrsIntervalMs?: number;
   /** New xDS/LRS streams accepted per second; the rest get UNAVAILABLE. Default 100. */
   maxNewStreamsPerSecond?: number;
@@ -208,7 +208,7 @@ export class XdsServer {
 
   private registerLrs(): void {
     const definition = serviceDefinition({ [LRS_METHOD]: lrsMethod(decodeLoadStatsRequest) });
-    const lrsCtx = { sink: this.options.lrsSink, intervalMs: this.options.lrsIntervalMs ?? 10_000, clock: this.clock, logger: this.logger, metrics: this.metrics };
+    const lrsCtx = { sink: this.options.lrsSink, intervalMs: this.options.lrsIntervalMs ?? 1_000, clock: this.clock, logger: this.logger, metrics: this.metrics };
     this.server.addService(definition, {
       [LRS_METHOD]: (call: grpc.ServerDuplexStream<DecodedLoadStatsRequest, Buffer>) => {
         if (!this.admit(call)) return;

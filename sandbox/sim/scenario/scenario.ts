@@ -3,6 +3,7 @@
  * capacity, the callers, the offered load, the faults and the control plane's delays. Times are in
  * seconds in files. `withDefaults` fills every optional field, so the simulator reads one shape.
  */
+import { DEFAULT_LOAD_REPORT_INTERVAL_MS } from '../../../scorer/loop/compute-tick.ts';
 import type { FaultSpec } from '../endpoint/faults.ts';
 import type { ServiceTimeSpec } from '../endpoint/service-time.ts';
 import type { LoadSpec } from '../load/load-profile.ts';
@@ -26,7 +27,7 @@ export interface EndpointScenario {
 export interface ControlPlaneScenario {
   /** The prober's interval (production default 1 s). */
   readonly probeIntervalS?: number;
-  /** LRS load_reporting_interval (default 10 s). */
+  /** LRS load_reporting_interval (default: what Prescient asks for, 1 s). */
   readonly lrsIntervalS?: number;
   /** From the scorer's decision to the push leaving the server (debounce + build + encode). */
   readonly pushDelayMs?: number;
@@ -89,7 +90,7 @@ export function withDefaults(s: Scenario): FullScenario {
     faults: s.faults ?? [],
     controlPlane: {
       probeIntervalS: cp.probeIntervalS ?? 1,
-      lrsIntervalS: cp.lrsIntervalS ?? 10,
+      lrsIntervalS: cp.lrsIntervalS ?? DEFAULT_LOAD_REPORT_INTERVAL_MS / 1000,
       pushDelayMs: cp.pushDelayMs ?? 100,
       applyDelayMs: cp.applyDelayMs ?? 200,
       stalls: cp.stalls ?? [],

@@ -73,7 +73,7 @@ program
   .addOption(new Option('--lrs-allow-unauthenticated', 'without mTLS, accept load reports from non-loopback peers too (anyone reaching the xDS port can then move traffic)').env('PRESCIENT_LRS_ALLOW_UNAUTHENTICATED'))
   .addOption(new Option('--feature-store-budget-mb <mb>', 'telemetry ring memory (default 384, sized for the shipped 1 GiB limit; keep limit ≥ this + 512)').env('PRESCIENT_FEATURE_STORE_BUDGET_MB').argParser(positiveInt))
   .addOption(new Option('--ingest-per-client-per-minute <n>', 'observations one client may push to /v1/telemetry per minute (default 60000)').env('PRESCIENT_INGEST_PER_CLIENT_PER_MINUTE').argParser(positiveInt))
-  .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(10000).argParser(positiveInt))
+  .addOption(new Option('--lrs-interval-ms <ms>', 'load reporting interval asked of clients').env('PRESCIENT_LRS_INTERVAL_MS').default(1000).argParser(positiveInt))
   .addOption(new Option('--dns-server <host[:port]...>', 'name servers for resolving endpoint host names for proxyless gRPC (default: the system resolver)').default([]))
   .addOption(new Option('--audit-file <file>', 'append the audit trail of automated actions (failover transitions, undos) to this JSON-lines file; in memory only when unset').env('PRESCIENT_AUDIT_FILE'))
   .addOption(new Option('--capture-address <host:port>', 'run the capture sink (a mirror target that records requests; docs/capture.md) on this address').env('PRESCIENT_CAPTURE_ADDRESS'))

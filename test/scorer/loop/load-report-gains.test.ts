@@ -1,0 +1,47 @@
+/**
+ * The loop gains of a service scored on load reports (compute-tick.ts loadReportGains) and the
+ * first interval of such a service (score-service.ts): with frequent reports the gain per second
+ * is bounded by GAIN_BASIS_MS, except that an obviously slow request path is shed per report; a
+ * first interval already on load reports does not jump to one report's target.
+ */
+import assert from 'node:assert/strict';
+import { GAIN_BASIS_MS, loadReportGains, perTickGain, REQUEST_LATENCY_GAIN, REQUEST_LATENCY_GAIN_UP } from '../../../scorer/loop/compute-tick.ts';
+import { scoreService } from '../../../scorer/score/score-service.ts';
+import { healthy, policy } from '../score/builders.ts';
+
+const close = (a: number, b: number) => Math.abs(a - b) < 1e-12;
+
+describe('load-report loop gains', () => {
+  const similar = [healthy('fast', 1, { requestLatencyMs: 8 }), healthy('a', 1, { requestLatencyMs: 30 }), healthy('b', 1, { requestLatencyMs: 40 })];
+  const slowPath = [healthy('a', 1, { requestLatencyMs: 22 }), healthy('b', 1, { requestLatencyMs: 24 }), healthy('slow', 1, { requestLatencyMs: 222 })];
+
+  it('with 1-s reports, moves no more per second than one report’s gain per GAIN_BASIS_MS', () => {
+    const g = loadReportGains(similar, 1000, 1000);
+    assert.ok(close(g.gain, perTickGain(REQUEST_LATENCY_GAIN, 1000, GAIN_BASIS_MS)), String(g.gain));
+    assert.ok(close(g.gainUp, perTickGain(REQUEST_LATENCY_GAIN_UP, 1000, GAIN_BASIS_MS)), String(g.gainUp));
+    assert.ok(g.gain < REQUEST_LATENCY_GAIN / 2);
+  });
+
+  it('sheds an obviously slow request path (≥ 3x and ≥ 50 ms) by a full report’s gain per report; rising stays slow', () => {
+    const g = loadReportGains(slowPath, 1000, 1000);
+    assert.ok(close(g.gain, REQUEST_LATENCY_GAIN), String(g.gain));
+    assert.ok(close(g.gainUp, perTickGain(REQUEST_LATENCY_GAIN_UP, 1000, GAIN_BASIS_MS)));
+  });
+
+  it('with reports every 10 s or more, the gains are per report as before', () => {
+    const g = loadReportGains(similar, 1000, 10_000);
+    assert.ok(close(g.gain, perTickGain(REQUEST_LATENCY_GAIN, 1000, 10_000)));
+    assert.ok(close(g.gainUp, perTickGain(REQUEST_LATENCY_GAIN_UP, 1000, 10_000)));
+  });
+
+  it('a first interval already on load reports starts from equal shares instead of jumping to its target', () => {
+    const { gain, gainUp } = loadReportGains(slowPath, 1000, 1000);
+    const first = scoreService({ signals: slowPath, policy: policy(), rng: () => 0.5, gain, gainUp });
+    const slow = first.shares.get('slow')!;
+    // One step of gain 0.4 from 1/3 towards a target near the floor: about 0.2, not the floor.
+    assert.ok(slow > 0.15 && slow < 1 / 3, String(slow));
+    // Without a gain (probe-scored services, tests of the pure map) the first interval is the target.
+    const jump = scoreService({ signals: slowPath, policy: policy(), rng: () => 0.5 });
+    assert.ok(jump.shares.get('slow')! < 0.05, String(jump.shares.get('slow')));
+  });
+});
