@@ -5,7 +5,7 @@
  * first interval already on load reports does not jump to one report's target.
  */
 import assert from 'node:assert/strict';
-import { GAIN_BASIS_MS, loadReportGains, perTickGain, REQUEST_LATENCY_GAIN, REQUEST_LATENCY_GAIN_UP } from '../../../scorer/loop/compute-tick.ts';
+import { GAIN_BASIS_MS, loadReportGains, meanOfLast, perTickGain, REQUEST_LATENCY_GAIN, REQUEST_LATENCY_GAIN_UP, smoothingSteps } from '../../../scorer/loop/compute-tick.ts';
 import { scoreService } from '../../../scorer/score/score-service.ts';
 import { healthy, policy } from '../score/builders.ts';
 
@@ -43,5 +43,17 @@ describe('load-report loop gains', () => {
     // Without a gain (probe-scored services, tests of the pure map) the first interval is the target.
     const jump = scoreService({ signals: slowPath, policy: policy(), rng: () => 0.5 });
     assert.ok(jump.shares.get('slow')! < 0.05, String(jump.shares.get('slow')));
+  });
+
+  it('with reports faster than GAIN_BASIS_MS, request-path latency is the mean of the window’s last GAIN_BASIS_MS; otherwise the latest value', () => {
+    assert.equal(smoothingSteps(1000, 1000, 48), GAIN_BASIS_MS / 1000);
+    assert.equal(smoothingSteps(10_000, 1000, 48), 1);
+    assert.equal(smoothingSteps(GAIN_BASIS_MS, 1000, 48), 1);
+    assert.equal(smoothingSteps(1000, 1000, 3), 3, 'never more than the window');
+    // Two rows of a 6-step window: row 1's last five steps are 10, 30, 10, 30, 40.
+    const windows = new Float32Array([1, 1, 1, 1, 1, 1, 99, 10, 30, 10, 30, 40]);
+    assert.equal(meanOfLast(windows, 1, 6, 5), 24);
+    assert.equal(meanOfLast(windows, 1, 6, 1), 40);
+    assert.equal(meanOfLast(windows, 0, 6, 5), 1);
   });
 });
