@@ -12,7 +12,8 @@ export type ClusterStatsResult = { ok: true; reports: LoadReport[] } | { ok: fal
 
 type Obj = Record<string, any>;
 
-export function validateClusterStats(stats: Obj, nodeId: string, receivedAt: number): ClusterStatsResult {
+/** `source`: the stream's authenticated source, carried on every report (api/telemetry.ts). */
+export function validateClusterStats(stats: Obj, nodeId: string, receivedAt: number, source?: string): ClusterStatsResult {
   const problems: string[] = [];
   const cluster = typeof stats.cluster_name === 'string' ? stats.cluster_name : '';
   if (!cluster) problems.push('cluster_name is empty');
@@ -29,7 +30,7 @@ export function validateClusterStats(stats: Obj, nodeId: string, receivedAt: num
   (stats.upstream_locality_stats ?? []).forEach((loc: Obj, i: number) => {
     const at = `upstream_locality_stats[${i}]`;
     const locality = { region: loc.locality?.region ?? '', zone: loc.locality?.zone ?? '', subZone: loc.locality?.sub_zone ?? '' };
-    const base = { nodeId, cluster, locality, intervalMs: intervalMs ?? 0, receivedAt };
+    const base = { nodeId, ...(source !== undefined && { source }), cluster, locality, intervalMs: intervalMs ?? 0, receivedAt };
     reports.push({ ...base, ...requestCounters(loc, at, counter) });
     (loc.upstream_endpoint_stats ?? []).forEach((ep: Obj, j: number) => {
       const sa = ep.address?.socket_address;

@@ -54,7 +54,7 @@ export class LrsStream {
     }
     const receivedAt = this.ctx.clock();
     for (const stats of request.message.cluster_stats) {
-      const result = validateClusterStats(stats, this.nodeId, receivedAt);
+      const result = validateClusterStats(stats, this.nodeId, receivedAt, this.ctx.source);
       if (!result.ok) {
         this.reject(result.cluster, result.problems);
         continue;
@@ -65,7 +65,7 @@ export class LrsStream {
         continue;
       }
       (this.ctx.metrics ?? xdsMetrics).loadReports.inc({ result: 'accepted' });
-      for (const report of result.reports) this.deliver(this.ctx.source === undefined ? report : { ...report, source: this.ctx.source });
+      for (const report of result.reports) this.deliver(report);
     }
   }
 
