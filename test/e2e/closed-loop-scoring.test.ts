@@ -6,40 +6,28 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { loadSelectPackage } from '../../scorer/select/grpc-select-service.ts';
-import { startBackends, type BackendServer } from '../support/backend-servers.ts';
-import { scoredMesh } from '../support/meshes.ts';
+import type { BackendServer } from '../support/backend-servers.ts';
+import { ScoredLoop } from '../support/scored-loop.ts';
 import { PrescientHarness } from '../support/prescient-harness.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
 import { eventually } from '../support/eventually.ts';
-import { EchoClient } from '../support/xds-channel.ts';
 
 describe('e2e: closed scoring loop on real gRPC traffic', function () {
   this.timeout(180_000);
+  let loop: ScoredLoop;
   let backends: BackendServer[];
   let slow: BackendServer, failing: BackendServer;
   let h: PrescientHarness;
-  let clients: EchoClient[];
   let load: SteadyLoad;
 
   before(async () => {
-    backends = await startBackends(['s1', 's2', 's3']);
+    // Every server healthy first: each gets about a third.
+    loop = await ScoredLoop.start(['s1', 's2', 's3']);
+    ({ backends, h, load } = loop);
     [slow, failing] = backends as [BackendServer, BackendServer];
-    h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
-    clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
-    load = new SteadyLoad(clients);
-    // Every server healthy: each gets about a third.
-    await eventually(async () => {
-      const w = await load.shareOver(1000, (k) => k === 's1');
-      return w.total > 50 && w.share > 0.2 && w.share < 0.45;
-    }, 20_000, 0);
   });
 
-  after(async () => {
-    await load?.stop();
-    for (const c of clients ?? []) c.close();
-    await h?.stop();
-    await Promise.all((backends ?? []).map((b) => b.stop()));
-  });
+  after(async () => loop?.stop());
 
   it('moves traffic away from a server with +200 ms latency within 10 s, and back within 90 s (recovery rises 0.18 share per 5 s: 28–47 s measured)', async () => {
     slow.faults.latencyMs = 200;

@@ -6,12 +6,10 @@
  * the clients' LRS reports.
  */
 import assert from 'node:assert/strict';
-import { startBackends, type BackendServer } from '../support/backend-servers.ts';
+import type { BackendServer } from '../support/backend-servers.ts';
+import { ScoredLoop } from '../support/scored-loop.ts';
 import { eventually } from '../support/eventually.ts';
-import { scoredMesh } from '../support/meshes.ts';
-import { PrescientHarness } from '../support/prescient-harness.ts';
 import { SteadyLoad } from '../support/steady-load.ts';
-import { EchoClient } from '../support/xds-channel.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,28 +17,16 @@ describe('e2e: scorer signals on real clients and servers', function () {
   this.timeout(120_000);
 
   describe('+200 ms on the request path only (health checks answer fast)', () => {
+    let loop: ScoredLoop;
     let backends: BackendServer[];
-    let h: PrescientHarness;
-    let clients: EchoClient[];
     let load: SteadyLoad;
 
     before(async () => {
-      backends = await startBackends(['s1', 's2', 's3']);
-      h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
-      clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
-      load = new SteadyLoad(clients);
-      await eventually(async () => {
-        const w = await load.shareOver(1000, (k) => k === 's1');
-        return w.total > 50 && w.share > 0.2 && w.share < 0.45;
-      }, 20_000, 0);
+      loop = await ScoredLoop.start(['s1', 's2', 's3']);
+      ({ backends, load } = loop);
     });
 
-    after(async () => {
-      await load?.stop();
-      for (const c of clients ?? []) c.close();
-      await h?.stop();
-      await Promise.all((backends ?? []).map((b) => b.stop()));
-    });
+    after(async () => loop?.stop());
 
     it('the slow backend falls below 10% of the traffic within 10 s', async () => {
       backends[0]!.faults.requestLatencyMs = 200;
@@ -56,24 +42,15 @@ describe('e2e: scorer signals on real clients and servers', function () {
   });
 
   describe('three backends without grpc.health.v1 (every gRPC probe answers UNIMPLEMENTED)', () => {
-    let backends: BackendServer[];
-    let h: PrescientHarness;
-    let clients: EchoClient[];
+    let loop: ScoredLoop;
     let load: SteadyLoad;
 
     before(async () => {
-      backends = await startBackends(['n1', 'n2', 'n3'], { health: false });
-      h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
-      clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
-      load = new SteadyLoad(clients);
+      loop = await ScoredLoop.start(['n1', 'n2', 'n3'], { health: false }, { balanced: false });
+      ({ load } = loop);
     });
 
-    after(async () => {
-      await load?.stop();
-      for (const c of clients ?? []) c.close();
-      await h?.stop();
-      await Promise.all((backends ?? []).map((b) => b.stop()));
-    });
+    after(async () => loop?.stop());
 
     it('no backend gets more than 45% of the traffic', async () => {
       // Long enough for many failed probe rounds, several load reports and scorer ticks.

@@ -1,0 +1,42 @@
+/**
+ * The closed scoring loop the scorer's end-to-end tests run: real gRPC backends, a Prescient
+ * scoring them from its probes and 1-s load reports, and two real grpc-js-xds clients under steady
+ * load. `stop()` takes everything down, whatever was started.
+ */
+import { startBackends, type BackendServer } from './backend-servers.ts';
+import { eventually } from './eventually.ts';
+import { scoredMesh } from './meshes.ts';
+import { PrescientHarness } from './prescient-harness.ts';
+import { SteadyLoad } from './steady-load.ts';
+import { EchoClient } from './xds-channel.ts';
+
+export class ScoredLoop {
+  private constructor(
+    readonly backends: BackendServer[],
+    readonly h: PrescientHarness,
+    readonly clients: EchoClient[],
+    readonly load: SteadyLoad,
+  ) {}
+
+  /** With `balanced`, waits until the first backend gets about a third of the calls (all healthy). */
+  static async start(ids: string[], backendOptions?: Parameters<typeof startBackends>[1], { balanced = true } = {}): Promise<ScoredLoop> {
+    const backends = await startBackends(ids, backendOptions);
+    const h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
+    const clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
+    const loop = new ScoredLoop(backends, h, clients, new SteadyLoad(clients));
+    if (balanced) {
+      await eventually(async () => {
+        const w = await loop.load.shareOver(1000, (k) => k === ids[0]);
+        return w.total > 50 && w.share > 0.2 && w.share < 0.45;
+      }, 20_000, 0);
+    }
+    return loop;
+  }
+
+  async stop(): Promise<void> {
+    await this.load.stop();
+    for (const c of this.clients) c.close();
+    await this.h.stop();
+    await Promise.all(this.backends.map((b) => b.stop()));
+  }
+}
