@@ -30,4 +30,25 @@ describe('npm run eval:forecast', () => {
     assert.equal(first.origins, 400 - 280 + 1 - 1);
     for (const m of METHODS) assert.ok(Number.isFinite(first.mase[m]) && Number.isFinite(first.mae[m]));
   });
+
+  it('--leave-series-out adds a held-out section and keeps the existing fields', async () => {
+    const { modelPath } = await tinyModel();
+    const dir = await scratchDir('eval-lso');
+    const data = path.join(dir, 'data');
+    await writeSeriesFolder(data, [syntheticSeries('one', 360, 5), syntheticSeries('two', 360, 6)]);
+    const out = path.join(dir, 'forecast.json');
+    const tiny = ['--window', '16', '--units', '6', '--epochs', '1', '--stride', '4'];
+    const args = ['--import', 'tsx', 'scorer/eval/main.ts', '--data', data, '--out', out, '--model', modelPath, '--leave-series-out', '2', ...tiny];
+    const { stdout } = await run(process.execPath, args);
+    assert.match(stdout, /leave-series-out, 2 folds, 1 epochs/);
+    const result = JSON.parse(await readFile(out, 'utf8'));
+    assert.deepEqual(result.series.map((s: { name: string }) => s.name), ['one', 'two'], 'the in-sample evaluation is still there');
+    const lso = result.leaveSeriesOut;
+    assert.deepEqual(lso.folds.map((f: { test: string[] }) => f.test), [['one'], ['two']]);
+    assert.deepEqual(lso.folds.map((f: { train: string[] }) => f.train), [['two'], ['one']]);
+    assert.deepEqual(lso.series.map((s: { name: string; fold: number }) => [s.name, s.fold]), [['one', 0], ['two', 1]]);
+    assert.equal(lso.training.window, 16);
+    assert.deepEqual(lso.horizons.map((h: { steps: number }) => h.steps), [1, 3, 12]);
+    for (const h of lso.horizons) for (const m of METHODS) assert.ok(Number.isFinite(h.medianMase[m]));
+  });
 });
