@@ -1,7 +1,9 @@
 /**
  * `npm run train` — trains the forecaster on the bundled traces (and/or folders of recorded
- * telemetry), exports ONNX, evaluates it on the held-out later part of each series, writes
- * scorer/models/<version>.{onnx,json} and, if it beats tuned EWMA, points current.json at it.
+ * telemetry), exports ONNX, evaluates it on the held-out later part of each series, runs the
+ * leave-series-out evaluation (one model per fold of series, judged on series it never saw),
+ * writes scorer/models/<version>.{onnx,json} and points current.json at it only if it beats tuned
+ * EWMA both ways (scorer/train/ship-policy.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,25 +11,28 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { MODELS_DIR, type CurrentModelPointer } from '../forecast/model-files.ts';
 import { createOnnxForecaster } from '../forecast/onnx-forecaster.ts';
-import { formatSummary } from '../eval/report.ts';
+import { evaluateLeaveSeriesOut, type LeaveSeriesOutEvaluation } from '../eval/leave-series-out.ts';
+import { formatLeaveSeriesOut, formatSummary } from '../eval/report.ts';
 import { evaluateForecaster } from '../eval/rolling-origin.ts';
 import { loadSeriesFolder } from './series.ts';
-import { shipDecision } from './ship-policy.ts';
+import { trainShipDecision } from './ship-policy.ts';
+import { addTrainingOptions, trainingOptionsFrom } from './train-cli-options.ts';
 import { defaultTrainOptions, trainModel } from './train-model.ts';
 
-const d = defaultTrainOptions;
-const program = new Command('train')
-  .description('Train, export and evaluate the ONNX forecaster')
-  .option('--data <dirs...>', 'folders of timestamp,value CSVs (the traces and/or recorded telemetry)', ['data/traces'])
-  .option('--out-dir <dir>', 'where the model files go', MODELS_DIR)
-  .option('--window <n>', 'input window in steps', String(d.window))
-  .option('--units <n>', 'LSTM units', String(d.units))
-  .option('--hidden-units <n>', 'ReLU layer after the LSTM (0: none)', String(d.hiddenUnits))
-  .option('--epochs <n>', 'training epochs', String(d.epochs))
-  .option('--stride <n>', 'step between training windows', String(d.stride))
-  .option('--learning-rate <x>', 'Adam learning rate', String(d.learningRate))
-  .option('--train-fraction <x>', 'leading fraction of each series used for training', String(d.trainFraction))
-  .option('--seed <n>', 'random seed', String(d.seed))
+const DEFAULT_SHIP_FOLDS = 5;
+
+const program = addTrainingOptions(
+  new Command('train')
+    .description('Train, export and evaluate the ONNX forecaster')
+    .option('--data <dirs...>', 'folders of timestamp,value CSVs (the traces and/or recorded telemetry)', ['data/traces'])
+    .option('--out-dir <dir>', 'where the model files go', MODELS_DIR),
+)
+  .option('--train-fraction <x>', 'leading fraction of each series used for training', String(defaultTrainOptions.trainFraction))
+  .option(
+    '--leave-series-out <k>',
+    'folds of series for the held-out ship rule (one extra training per fold; 0: skip, then only --force ships)',
+    String(DEFAULT_SHIP_FOLDS),
+  )
   .option('--model-version <name>', 'version name (default: from architecture and date)')
   .option('--force', 'point current.json at the new model even if it does not beat tuned EWMA')
   .parse();
@@ -37,14 +42,8 @@ const logger = pino({ base: { component: 'train' } });
 const series = (await Promise.all((o.data as string[]).map(loadSeriesFolder))).flat();
 logger.info({ series: series.length, data: o.data }, 'training data loaded');
 const options = {
-  window: Number(o.window),
-  units: Number(o.units),
-  hiddenUnits: Number(o.hiddenUnits),
-  epochs: Number(o.epochs),
-  stride: Number(o.stride),
-  learningRate: Number(o.learningRate),
-  trainFraction: Number(o.trainFraction),
-  seed: Number(o.seed),
+  ...defaultTrainOptions,
+  ...trainingOptionsFrom(o),
   version: o.modelVersion as string | undefined,
   dataSources: o.data as string[],
 };
@@ -52,21 +51,46 @@ const started = Date.now();
 const trained = await trainModel(series, options, {
   onEpoch: (epoch, loss) => logger.info({ epoch: epoch + 1, loss, elapsedS: (Date.now() - started) / 1000 }, 'epoch'),
 });
+const trainingSeconds = (Date.now() - started) / 1000;
 const forecaster = await createOnnxForecaster(trained, { logger });
 const evaluation = await evaluateForecaster(series, forecaster, options.trainFraction);
 await forecaster.close();
-const decision = shipDecision(evaluation.horizons);
+console.log(`\n${formatSummary(evaluation)}\n`);
+
+const folds = Math.min(Number(o.leaveSeriesOut), series.length);
+let heldOut: LeaveSeriesOutEvaluation | undefined;
+if (folds >= 2) {
+  const { version: _v, dataSources: _d, ...foldOptions } = options;
+  heldOut = await evaluateLeaveSeriesOut(series, {
+    folds,
+    train: foldOptions,
+    logger,
+    onFold: (fold, seconds) => logger.info({ fold: fold.index, heldOut: fold.test, seconds }, 'leave-series-out fold trained and evaluated'),
+  });
+  console.log(`${formatLeaveSeriesOut(heldOut)}\n`);
+}
+const decision = trainShipDecision(evaluation.horizons, heldOut?.horizons);
 const metadata = {
   ...trained.metadata,
-  training: { ...trained.metadata.training, seconds: (Date.now() - started) / 1000 },
-  evaluation: { method: 'rolling-origin on the held-out later part of each series', horizons: evaluation.horizons, shipped: decision },
+  training: { ...trained.metadata.training, seconds: trainingSeconds },
+  evaluation: {
+    method: 'rolling-origin on the held-out later part of each series',
+    horizons: evaluation.horizons,
+    leaveSeriesOut: heldOut && {
+      method: heldOut.method,
+      folds: heldOut.folds.map((f) => f.test),
+      horizons: heldOut.horizons,
+      lossesToEwma: heldOut.lossesToEwma,
+      seconds: heldOut.seconds,
+    },
+    shipped: { ...decision, forced: !decision.ship && Boolean(o.force) },
+  },
 };
 const outDir = path.resolve(o.outDir as string);
 await mkdir(outDir, { recursive: true });
 const version = metadata.version;
 await writeFile(path.join(outDir, `${version}.onnx`), trained.onnx);
 await writeFile(path.join(outDir, `${version}.json`), `${JSON.stringify(metadata, null, 2)}\n`);
-console.log(`\n${formatSummary(evaluation)}\n`);
 console.log(`wrote ${path.join(outDir, `${version}.onnx`)} (${trained.onnx.length} bytes) and its metadata`);
 if (decision.ship || o.force) {
   const pointer: CurrentModelPointer = { version, model: `${version}.onnx`, metadata: `${version}.json` };
