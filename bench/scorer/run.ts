@@ -12,7 +12,8 @@
  * run; the default list ends with 100,000 forecast every tick, for comparison), `--ticks N`
  * measured ticks per size (median and max reported), `--refresh-ticks K` (default: the loop's
  * default for the size), `--threads N`
- * (onnxruntime intra-op threads), `--spin 0|1`, `--max-batch-rows N`, `--out FILE`.
+ * (onnxruntime intra-op threads), `--spin 0|1`, `--max-batch-rows N`, `--fallback-alpha X` (a fixed-α
+ * EWMA fallback instead of the tuned one), `--out FILE`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_VERSION, type EndpointSpec, type MeshConfig, type ServiceDocument } from '../../api/config.ts';
 import { RingFeatureStore } from '../../scorer/features/ring-feature-store.ts';
-import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../../scorer/forecast/ewma-forecaster.ts';
+import { EwmaForecaster } from '../../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
 import { ScorerLoop } from '../../scorer/loop/scorer-loop.ts';
 
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   const ticks = Number(arg('ticks', '5'));
   const refreshTicks = optional('refresh-ticks');
   const spin = optional('spin');
+  const fallbackAlpha = optional('fallback-alpha');
   const tuning = {
     provider: 'cpu',
     ...(optional('threads') !== undefined ? { intraOpNumThreads: optional('threads') } : {}),
@@ -98,7 +100,8 @@ async function main(): Promise<void> {
   for (const [endpoints, forced] of sizes) {
     // A loop owns its model and closes it on stop: each size gets its own session.
     if (runs.length > 0) model = await loadForecaster(tuning);
-    const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: LIVE_EWMA_ALPHA });
+    // As the scorer module builds it: α tuned per endpoint every tick; --fallback-alpha X: fixed α.
+    const fallback = new EwmaForecaster({ window: model.window, horizons: model.horizons, ...(fallbackAlpha !== undefined ? { alpha: fallbackAlpha } : {}) });
     const config = mesh(endpoints);
     const features = new RingFeatureStore({ resolutionMs: 1000, retentionMs: (HISTORY_S + 30) * 1000, maxEndpointsPerService: ENDPOINTS_PER_SERVICE });
     let now = Date.now();
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
   console.table(runs);
   const out = arg('out', join(dirname(fileURLToPath(import.meta.url)), '..', 'results', 'scorer.json'));
   mkdirSync(dirname(out), { recursive: true });
-  const settings = { maxBatchRows: model.maxBatchRows, ...tuning };
+  const settings = { maxBatchRows: model.maxBatchRows, ...tuning, fallbackAlpha: fallbackAlpha ?? 'tuned per endpoint' };
   writeFileSync(out, `${JSON.stringify({ machine, modelVersion: model.version, ticksPerSize: ticks, settings, runs }, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

@@ -10,7 +10,7 @@ import { timersOf, type Clock, type CancelTimer } from '../../api/clock.ts';
 import type { SlicePublisher } from '../../api/decisions.ts';
 import type { LoadReportSink } from '../../api/telemetry.ts';
 import { RingFeatureStore } from '../../scorer/features/ring-feature-store.ts';
-import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../../scorer/forecast/ewma-forecaster.ts';
+import { EwmaForecaster } from '../../scorer/forecast/ewma-forecaster.ts';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
 import type { Forecaster } from '../../scorer/forecast/types.ts';
 import { ScorerLoop } from '../../scorer/loop/scorer-loop.ts';
@@ -105,9 +105,10 @@ export class ScorerModule implements PrescientModule {
     // Serving must not depend on the model either: without one, every endpoint is forecast by EWMA.
     const forecaster: Forecaster = await loadForecaster({ modelPath: s.modelPath, provider: s.provider, logger: log }).catch((err: Error) => {
       log.error({ err: err.message }, 'forecast model could not be loaded; forecasting with EWMA only');
-      return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS, alpha: LIVE_EWMA_ALPHA });
+      return new EwmaForecaster({ window: EWMA_ONLY_WINDOW, horizons: EWMA_ONLY_HORIZONS });
     });
-    const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons, alpha: LIVE_EWMA_ALPHA });
+    // α tuned per endpoint on its own window every tick: the model is judged live against a tuned EWMA.
+    const fallback = new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons });
     const store = s.redisUrl ? new RedisScoreStore({ url: s.redisUrl }) : deps.lease ? new LeasedScoreStore(deps.lease, now) : new MemoryScoreStore({ now, exclusive: true });
     if (store instanceof RedisScoreStore) {
       // Serving must not depend on Redis: without it, static weights are pushed until it is back.
