@@ -1,6 +1,7 @@
 /**
  * `npm run eval:forecast` — rolling-origin evaluation of the shipped (or a given) ONNX model
- * against naive, tuned EWMA, damped Holt and seasonal naive, on any folder of timestamp,value CSVs.
+ * against naive, tuned EWMA, damped Holt, seasonal naive and the live fallback (EWMA tuned per
+ * window), on any folder of timestamp,value CSVs.
  * With --leave-series-out K it also trains one model per fold of series (the production training,
  * its options below) and evaluates each only on the series it never saw.
  */
@@ -13,7 +14,7 @@ import { addTrainingOptions, trainingOptionsFrom } from '../train/train-cli-opti
 import { defaultTrainOptions } from '../train/train-model.ts';
 import { evaluateLeaveSeriesOut } from './leave-series-out.ts';
 import { formatLeaveSeriesOut, formatSeries, formatSummary, writeEvaluation } from './report.ts';
-import { evaluateForecaster } from './rolling-origin.ts';
+import { evaluateForecaster, METHODS } from './rolling-origin.ts';
 
 const program = addTrainingOptions(
   new Command('eval:forecast')
@@ -38,7 +39,7 @@ try {
   const evaluation = await evaluateForecaster(series, forecaster, Number(opts.trainFraction));
   console.log(`model ${forecaster.version} on ${forecaster.provider}, ${series.length} series from ${opts.data}\n`);
   console.log(formatSummary(evaluation));
-  console.log(`\nMASE at ${forecaster.horizons[0]} step(s) per series (${['model', 'naive', 'ewma', 'holt', 'seasonalNaive'].join(', ')}):`);
+  console.log(`\nMASE at ${forecaster.horizons[0]} step(s) per series (${METHODS.join(', ')}):`);
   console.log(formatSeries(evaluation, forecaster.horizons[0]));
   let leaveSeriesOut;
   if (opts.leaveSeriesOut !== undefined) {

@@ -3,6 +3,8 @@
  * forecast from values[0..t] at each horizon h whose target values[t + h] is also in the test part.
  * Baselines are tuned on the training part only; their state runs over everything up to t.
  * The model sees the same windows the scorer would send it, in one batched inference per series.
+ * `liveEwma` is the scorer's live fallback on those same windows (α tuned per window on the
+ * window alone, scorer/forecast/tuned-ewma.ts): the baseline the model is compared with live.
  */
 import {
   dailyPeriod,
@@ -15,12 +17,13 @@ import {
   type HoltParams,
   type PointForecaster,
 } from '../forecast/baselines.ts';
+import { EwmaForecaster } from '../forecast/ewma-forecaster.ts';
 import type { Forecaster } from '../forecast/types.ts';
 import { splitIndex, type NamedSeries } from '../train/series.ts';
 import { windowsAt } from '../train/training-windows.ts';
 import { mase, maximum, meanAbsoluteError, median, naiveScale } from './accuracy.ts';
 
-export const METHODS = ['model', 'naive', 'ewma', 'holt', 'seasonalNaive'] as const;
+export const METHODS = ['model', 'naive', 'ewma', 'holt', 'seasonalNaive', 'liveEwma'] as const;
 export type Method = (typeof METHODS)[number];
 export type ByMethod = Record<Method, number>;
 
@@ -71,13 +74,15 @@ export async function evaluateSeries(series: NamedSeries, forecaster: Forecaster
   const ewmaAlpha = tuneEwmaAlpha(train);
   const holt = tuneDampedHolt(train);
   const period = dailyPeriod(series.stepSeconds);
-  const baselines: Record<Exclude<Method, 'model'>, PointForecaster> = {
+  const baselines: Record<Exclude<Method, 'model' | 'liveEwma'>, PointForecaster> = {
     naive: naive(values),
     ewma: ewma(values, ewmaAlpha),
     holt: dampedHolt(values, holt),
     seasonalNaive: seasonalNaive(values, period),
   };
-  const modelOut = await forecaster.forecast({ windows: windowsAt(values, origins, forecaster.window), count: origins.length });
+  const batch = { windows: windowsAt(values, origins, forecaster.window), count: origins.length };
+  const modelOut = await forecaster.forecast(batch);
+  const liveOut = await new EwmaForecaster({ window: forecaster.window, horizons: forecaster.horizons }).forecast(batch);
   const scale = naiveScale(values, split);
   const horizons = forecaster.horizons.map((h, hi): HorizonScore => {
     const usable = origins.filter((t) => t + h < n);
@@ -88,6 +93,7 @@ export async function evaluateSeries(series: NamedSeries, forecaster: Forecaster
       ewma: usable.map((t) => baselines.ewma.forecast(t, h)),
       holt: usable.map((t) => baselines.holt.forecast(t, h)),
       seasonalNaive: usable.map((t) => baselines.seasonalNaive.forecast(t, h)),
+      liveEwma: usable.map((_, row) => liveOut.median[row * forecaster.horizons.length + hi]),
     };
     const mae = byMethod((m) => meanAbsoluteError(actual, forecasts[m]));
     return { steps: h, origins: usable.length, mae, mase: byMethod((m) => mase(mae[m], scale)) };

@@ -3,7 +3,7 @@ import type { ByMethod, HorizonSummary } from '../../../scorer/eval/rolling-orig
 import { heldOutDecision, shipDecision, trainShipDecision } from '../../../scorer/train/ship-policy.ts';
 
 const mase = (model: number, ewma: number, max = 1.5): HorizonSummary[] => {
-  const row = (m: number, e: number): ByMethod => ({ model: m, naive: 1, ewma: e, holt: 0.9, seasonalNaive: 1.3 });
+  const row = (m: number, e: number): ByMethod => ({ model: m, naive: 1, ewma: e, holt: 0.9, seasonalNaive: 1.3, liveEwma: 0.8 });
   return [
     { steps: 1, medianMase: row(model, ewma), maxMase: row(max, 2) },
     { steps: 3, medianMase: row(0.5, 0.9), maxMase: row(1, 2) },
