@@ -6,7 +6,10 @@
  * - static: ROUND_ROBIN with weights proportional to each endpoint's capacity (what an operator
  *   would write knowing the hardware);
  * - prescient: ROUND_ROBIN with the production scorer's weights (default ScoringPolicy unless a
- *   spec is given).
+ *   spec is given);
+ * - prescient-least-request: the same weights with the Service's lb_policy LEAST_REQUEST, so each
+ *   Envoy client also weighs them by its own requests in flight (weight / (active + 1)) between
+ *   pushes and while the control plane is stalled.
  * Baselines get only the signals they would really have: their own clients' requests.
  */
 import type { ScoringPolicySpec } from '../../api/config.ts';
@@ -18,6 +21,8 @@ export interface PolicySpec {
   readonly kind: PolicyKind;
   /** For `prescient`: the ScoringPolicy spec (absent = the default policy). */
   readonly scoringPolicy?: ScoringPolicySpec;
+  /** The Service's lb_policy (default: LEAST_REQUEST for least-request, else ROUND_ROBIN). */
+  readonly lbPolicy?: 'ROUND_ROBIN' | 'LEAST_REQUEST';
 }
 
 export const DEFAULT_POLICIES: readonly PolicySpec[] = [
@@ -26,6 +31,7 @@ export const DEFAULT_POLICIES: readonly PolicySpec[] = [
   { name: 'peak-ewma', kind: 'peak-ewma' },
   { name: 'static', kind: 'static' },
   { name: 'prescient', kind: 'prescient' },
+  { name: 'prescient-least-request', kind: 'prescient', lbPolicy: 'LEAST_REQUEST' },
 ];
 
 export function policyByName(name: string): PolicySpec {

@@ -30,7 +30,7 @@ export function meshConfigFor(s: FullScenario, policy: PolicySpec, present: read
           ...(policy.kind === 'static' && { weight: Math.max(1, Math.round((10 * capacities[i]!) / smallest)) }),
         };
       }),
-      loadBalancing: { policy: policy.kind === 'least-request' ? 'LEAST_REQUEST' : 'ROUND_ROBIN' },
+      loadBalancing: { policy: policy.lbPolicy ?? (policy.kind === 'least-request' ? 'LEAST_REQUEST' : 'ROUND_ROBIN') },
       ...(s.outlierDetection && { outlierDetection: s.outlierDetection }),
     },
   };

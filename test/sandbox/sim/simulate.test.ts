@@ -30,6 +30,36 @@ describe('simulate', () => {
     assert.notEqual(JSON.stringify(a.result), JSON.stringify(c.result));
   });
 
+  it('prescient-least-request renders LEAST_REQUEST with the scorer\'s weights: while the control plane is stalled, clients still steer away from a degrading replica by their own requests in flight', async () => {
+    // Stalled from t = 5 s (weights frozen near equal); replica 2 degrades 4x from t = 10 s.
+    const stalled: Scenario = {
+      name: 'stalled',
+      durationS: 60,
+      endpoints: [{}, {}, {}],
+      load: { kind: 'constant', rps: 600 },
+      controlPlane: { stalls: [{ atS: 5, forS: 60 }] },
+      faults: [{ kind: 'degrade', endpoints: [2], atS: 10, factor: 4, rampS: 10, holdS: 60, recoverS: 0 }],
+    };
+    const shareOfDegraded = (series: { perSecond: Uint32Array; endpoints: number; bins: number }) => {
+      let all = 0;
+      let bad = 0;
+      for (let b = 30; b < series.bins; b++)
+        for (let e = 0; e < series.endpoints; e++) {
+          const n = series.perSecond[b * series.endpoints + e]!;
+          all += n;
+          if (e === 2) bad += n;
+        }
+      return bad / all;
+    };
+    const rr = await simulate(stalled, { policy: policyByName('prescient'), seed: 1 });
+    const lr = await simulate(stalled, { policy: policyByName('prescient-least-request'), seed: 1 });
+    assert.equal(lr.result.pushes, rr.result.pushes, 'the same pushes reach both (none during the stall)');
+    const [a, b] = [shareOfDegraded(rr.series), shareOfDegraded(lr.series)];
+    assert.ok(a > 0.3, `round robin on frozen weights: ${a.toFixed(3)}`);
+    assert.ok(b < a - 0.1, `least request on the same weights: ${b.toFixed(3)} vs ${a.toFixed(3)}`);
+    assert.ok(lr.result.p999Ms < rr.result.p999Ms, `p99.9 ${lr.result.p999Ms} vs ${rr.result.p999Ms}`);
+  });
+
   it('closes the loop: the production scorer ticks every second, its weights reach the clients and cut a fast-failing replica\'s traffic', async () => {
     const rr = (await simulate(small, { policy: policyByName('round-robin'), seed: 1 })).result;
     const { result, series } = await simulate(small, { policy: policyByName('prescient'), seed: 1 });
