@@ -36,7 +36,7 @@ export interface ScorerLoopOptions {
   readonly features: FeatureStore;
   /** The model (e.g. OnnxForecaster). */
   readonly forecaster: Forecaster;
-  /** The live fallback (EwmaForecaster, fixed alpha recommended for speed). */
+  /** The live fallback (EwmaForecaster; production tunes its alpha per endpoint window). */
   readonly fallback: Forecaster;
   /** Shared state; default: a MemoryScoreStore (single replica). */
   readonly store?: ScoreStore;
@@ -345,7 +345,7 @@ export class ScorerLoop {
     const acc = this.tracker.summary();
     if (acc.model !== undefined) this.metrics.scorerMetrics.forecastError.set({ forecaster: 'model' }, 1 - acc.model);
     if (acc.fallback !== undefined) this.metrics.scorerMetrics.forecastError.set({ forecaster: 'fallback' }, 1 - acc.fallback);
-    void this.retrainer?.consider(now, acc.model, acc.tracked);
+    void this.retrainer?.consider(now, acc.model, acc.tracked, acc.fallback);
     const ms = performance.now() - start;
     this.lastTick = { at: now, ms, timings: out.timings, modelRows: out.modelRows };
     this.metrics.scorerMetrics.tickSeconds.observe(ms / 1000);

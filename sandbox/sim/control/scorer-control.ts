@@ -7,7 +7,7 @@
 import type { MeshConfig } from '../../../api/config.ts';
 import { SCORER_SLICE, type WeightsSlice } from '../../../api/decisions.ts';
 import { RingFeatureStore } from '../../../scorer/features/ring-feature-store.ts';
-import { EwmaForecaster, LIVE_EWMA_ALPHA } from '../../../scorer/forecast/ewma-forecaster.ts';
+import { EwmaForecaster } from '../../../scorer/forecast/ewma-forecaster.ts';
 import type { Forecaster } from '../../../scorer/forecast/types.ts';
 import { ScorerLoop } from '../../../scorer/loop/scorer-loop.ts';
 import { MemoryScoreStore } from '../../../scorer/store/memory-score-store.ts';
@@ -53,12 +53,12 @@ export class ScorerControl {
 
   constructor(o: ScorerControlOptions) {
     this.features = new RingFeatureStore({ resolutionMs: 1000, retentionMs: 600_000, maxSeries: Math.max(64, o.endpoints * 16) });
-    const model = o.forecaster ? borrowed(o.forecaster) : new EwmaForecaster({ ...EWMA_ONLY, alpha: LIVE_EWMA_ALPHA });
+    const model = o.forecaster ? borrowed(o.forecaster) : new EwmaForecaster(EWMA_ONLY);
     this.loop = new ScorerLoop({
       config: o.config,
       features: this.features,
       forecaster: model,
-      fallback: new EwmaForecaster({ window: model.window, horizons: model.horizons, alpha: LIVE_EWMA_ALPHA }),
+      fallback: new EwmaForecaster({ window: model.window, horizons: model.horizons }),
       store: new MemoryScoreStore({ now: o.now, exclusive: true }),
       now: o.now,
       rng: o.rng.asFunction(),
