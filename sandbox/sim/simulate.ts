@@ -10,7 +10,7 @@
 import type { ClientFlavor } from '../../xds-server/translate/index.ts';
 import type { Forecaster } from '../../scorer/forecast/types.ts';
 import { resolvePolicy, DEFAULT_POLICY } from '../../scorer/policy/resolved-policy.ts';
-import { ScorerControl } from './control/scorer-control.ts';
+import { ScorerControl, type ScorerControlOptions } from './control/scorer-control.ts';
 import { SimPublisher } from './control/sim-publisher.ts';
 import { LoadCounters, startTelemetry } from './control/telemetry-feed.ts';
 import type { DecodedMesh } from './decode/decoded-types.ts';
@@ -34,6 +34,8 @@ export interface SimulateOptions {
   readonly seed: number;
   /** The forecast model for `prescient` (shared, never closed here); absent = EWMA only. */
   readonly forecaster?: Forecaster;
+  /** For `prescient`: called after every scorer tick with its feature store (scripts/gen-sim-series.ts). */
+  readonly onScorerTick?: ScorerControlOptions['onTick'];
 }
 
 export interface SimulateOutput {
@@ -123,7 +125,8 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
   let scorer: ScorerControl | undefined;
   if (prescient) {
     const policy = o.policy.scoringPolicy ? resolvePolicy('sim', o.policy.scoringPolicy) : DEFAULT_POLICY;
-    scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: o.forecaster, intervalMs: policy.intervalMs, loadReportIntervalMs: s.controlPlane.lrsIntervalS * 1000, untilMs: durationMs, endpoints: E });
+    const oracle = o.oracleForecast ? new OracleForecaster({ scenario: s, now, config: () => publisher.config, features: () => scorer!.features }) : undefined;
+    scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: oracle ?? o.forecaster, intervalMs: policy.intervalMs, loadReportIntervalMs: s.controlPlane.lrsIntervalS * 1000, untilMs: durationMs, endpoints: E, onTick: o.onScorerTick });
     startTelemetry({
       queue: q,
       now,

@@ -44,6 +44,8 @@ export interface ScorerControlOptions {
   readonly loadReportIntervalMs?: number;
   readonly untilMs: number;
   readonly endpoints: number;
+  /** Called after every tick with the feature store (scripts/gen-sim-series.ts reads the served series). */
+  readonly onTick?: (features: RingFeatureStore, nowMs: number) => void;
 }
 
 export class ScorerControl {
@@ -73,6 +75,7 @@ export class ScorerControl {
     const tick = async () => {
       this.ticks++;
       await this.loop.tick();
+      o.onTick?.(this.features, q.now);
       if (q.now + o.intervalMs < o.untilMs) q.after(o.intervalMs, tick);
     };
     q.at(o.intervalMs, tick);
