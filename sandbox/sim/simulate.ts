@@ -10,6 +10,7 @@
 import type { ClientFlavor } from '../../xds-server/translate/index.ts';
 import type { Forecaster } from '../../scorer/forecast/types.ts';
 import { resolvePolicy, DEFAULT_POLICY } from '../../scorer/policy/resolved-policy.ts';
+import { OracleForecaster } from './control/oracle-forecaster.ts';
 import { ScorerControl, type ScorerControlOptions } from './control/scorer-control.ts';
 import { SimPublisher } from './control/sim-publisher.ts';
 import { LoadCounters, startTelemetry } from './control/telemetry-feed.ts';
@@ -36,6 +37,11 @@ export interface SimulateOptions {
   readonly forecaster?: Forecaster;
   /** For `prescient`: called after every scorer tick with its feature store (scripts/gen-sim-series.ts). */
   readonly onScorerTick?: ScorerControlOptions['onTick'];
+  /**
+   * For `prescient`: the oracle forecaster (control/oracle-forecaster.ts: the scenario's fault
+   * schedule at the target time) instead of `forecaster`; the forecaster ablation's upper bound.
+   */
+  readonly oracleForecast?: boolean;
 }
 
 export interface SimulateOutput {
@@ -125,7 +131,7 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
   let scorer: ScorerControl | undefined;
   if (prescient) {
     const policy = o.policy.scoringPolicy ? resolvePolicy('sim', o.policy.scoringPolicy) : DEFAULT_POLICY;
-    const oracle = o.oracleForecast ? new OracleForecaster({ scenario: s, now, config: () => publisher.config, features: () => scorer!.features }) : undefined;
+    const oracle = o.oracleForecast ? new OracleForecaster({ scenario: s, now, config: () => publisher.config!, features: () => scorer!.features }) : undefined;
     scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: oracle ?? o.forecaster, intervalMs: policy.intervalMs, loadReportIntervalMs: s.controlPlane.lrsIntervalS * 1000, untilMs: durationMs, endpoints: E, onTick: o.onScorerTick });
     startTelemetry({
       queue: q,
