@@ -35,7 +35,7 @@ export interface SimulateOptions {
   readonly seed: number;
   /** The forecast model for `prescient` (shared, never closed here); absent = EWMA only. */
   readonly forecaster?: Forecaster;
-  /** For `prescient`: called after every scorer tick with its feature store (scripts/gen-sim-series.ts). */
+  /** For `prescient`: called after every scorer tick with its feature store and now (sandbox/sim/series/). */
   readonly onScorerTick?: ScorerControlOptions['onTick'];
   /**
    * For `prescient`: the oracle forecaster (control/oracle-forecaster.ts: the scenario's fault

@@ -44,7 +44,7 @@ export interface ScorerControlOptions {
   readonly loadReportIntervalMs?: number;
   readonly untilMs: number;
   readonly endpoints: number;
-  /** Called after every tick with the feature store (scripts/gen-sim-series.ts reads the served series). */
+  /** Called after every tick with the feature store and the scorer's now (sandbox/sim/series/ reads the served series). */
   readonly onTick?: (features: RingFeatureStore, nowMs: number) => void;
 }
 
@@ -75,7 +75,7 @@ export class ScorerControl {
     const tick = async () => {
       this.ticks++;
       await this.loop.tick();
-      o.onTick?.(this.features, q.now);
+      o.onTick?.(this.features, o.now());
       if (q.now + o.intervalMs < o.untilMs) q.after(o.intervalMs, tick);
     };
     q.at(o.intervalMs, tick);
