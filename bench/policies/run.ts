@@ -14,6 +14,9 @@
  *   --out FILE         default bench/results/policies.json
  *   --no-model         Prescient with the EWMA forecaster only (what the root runs without a model)
  *   --naive-forecast   Prescient with a naive forecaster (the last value; forecaster ablation)
+ *   --oracle-forecast  Prescient with the oracle forecaster (sandbox/sim/control/oracle-forecaster.ts:
+ *                      the scenario's fault schedule at the target time applied to the measured
+ *                      level; the forecaster ablation's upper bound on what a better model buys)
  *   --plots DIR        where the SVG pictures go (per scenario: latency CDF per policy, each
  *                      endpoint's share of requests and of the weights over time; seed 1);
  *                      default bench/results/plots, "" for none
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(ROOT, 'bench/results/policies.json') },
     'no-model': { type: 'boolean', default: false },
     'naive-forecast': { type: 'boolean', default: false },
+    'oracle-forecast': { type: 'boolean', default: false },
     plots: { type: 'string', default: path.join(ROOT, 'bench/results/plots') },
   },
 });
@@ -65,7 +69,9 @@ if (values.only) {
 const seeds = Number(values.seeds);
 
 let forecaster: Forecaster | undefined;
-if (values['naive-forecast']) forecaster = new EwmaForecaster({ window: 48, horizons: [1, 3, 12], alpha: 1 });
+const oracleForecast = values['oracle-forecast'];
+if (oracleForecast) forecaster = undefined; // made per run by simulate(), from the run's scenario, clock and feature store
+else if (values['naive-forecast']) forecaster = new EwmaForecaster({ window: 48, horizons: [1, 3, 12], alpha: 1 });
 else if (!values['no-model'] && policies.some((p) => p.kind === 'prescient')) forecaster = await loadForecaster({});
 
 const started = performance.now();
@@ -76,6 +82,7 @@ const { scenarios: summary } = await runBenchmark({
   policies,
   seeds,
   forecaster,
+  oracleForecast,
   onRun: (s, p, out) => {
     runs++;
     if (out.result.seed === 1) {
@@ -96,7 +103,8 @@ if (values.plots) {
 
 const table = formatTable(summary);
 console.log(table);
-console.log(`\n${runs} runs in ${wallS.toFixed(0)} s; forecaster: ${forecaster ? forecaster.version : 'EWMA only'}`);
+const forecasterName = oracleForecast ? 'oracle-schedule' : forecaster ? forecaster.version : 'EWMA only';
+console.log(`\n${runs} runs in ${wallS.toFixed(0)} s; forecaster: ${forecasterName}`);
 mkdirSync(path.dirname(values.out!), { recursive: true });
 writeFileSync(
   values.out!,
@@ -104,7 +112,7 @@ writeFileSync(
     {
       generatedBy: 'npm run bench:policies',
       seeds,
-      forecaster: forecaster ? forecaster.version : 'ewma',
+      forecaster: oracleForecast ? 'oracle-schedule' : forecaster ? forecaster.version : 'ewma',
       scenarioFile: path.relative(ROOT, values.scenarios!),
       scenarios: summary,
     },

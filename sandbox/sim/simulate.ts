@@ -131,7 +131,7 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
   let scorer: ScorerControl | undefined;
   if (prescient) {
     const policy = o.policy.scoringPolicy ? resolvePolicy('sim', o.policy.scoringPolicy) : DEFAULT_POLICY;
-    const oracle = o.oracleForecast ? new OracleForecaster({ scenario: s, now, config: () => publisher.config!, features: () => scorer!.features }) : undefined;
+    const oracle = o.oracleForecast ? new OracleForecaster({ scenario: s, now, epochMs: clock.epochMs, config: () => publisher.config!, features: () => scorer!.features }) : undefined;
     scorer = new ScorerControl({ queue: q, now, config: publisher.config, rng: root.fork('scorer'), publisher, forecaster: oracle ?? o.forecaster, intervalMs: policy.intervalMs, loadReportIntervalMs: s.controlPlane.lrsIntervalS * 1000, untilMs: durationMs, endpoints: E, onTick: o.onScorerTick });
     startTelemetry({
       queue: q,

@@ -35,6 +35,8 @@ export interface BenchmarkOptions {
   readonly policies: readonly PolicySpec[];
   readonly seeds: number;
   readonly forecaster?: Forecaster;
+  /** Prescient with the oracle forecaster (simulate's `oracleForecast`) instead of `forecaster`. */
+  readonly oracleForecast?: boolean;
   /** Called after each run (progress, pictures). */
   readonly onRun?: (scenario: Scenario, policy: PolicySpec, out: SimulateOutput) => void;
 }
@@ -73,7 +75,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<{ scenarios: Sc
     for (const policy of o.policies) {
       const runs: RunResult[] = [];
       for (let seed = 1; seed <= o.seeds; seed++) {
-        const out = await simulate(scenario, { policy, seed, forecaster: o.forecaster });
+        const out = await simulate(scenario, { policy, seed, forecaster: o.forecaster, oracleForecast: o.oracleForecast });
         runs.push(out.result);
         o.onRun?.(scenario, policy, out);
       }

@@ -10,24 +10,27 @@
  *   `slowFactor`), e(τ) the scheduled extra milliseconds (slowdown: `extraMs` on the request path,
  *   `probeExtraMs` for probes), c the network time (request path: networkMs once; probes: twice)
  *   and b(τ) what the endpoint's own load makes of it (service and queueing at factor 1).
- * - The window the scorer hands over is de-faulted cell by cell: b_k = (v_k − c − e(τ_k)) / f(τ_k),
- *   τ_k the start of cell k's bucket (the requests a load report describes were served in the
- *   second before it).
- * - Level: B = the mean of the last LEVEL_STEPS de-faulted cells, the same 5 s the scorer averages
- *   request-path latency over before scoring (compute-tick.ts smoothingSteps), so the oracle adds
- *   to the scorer's own current-level signal exactly the scheduled change and nothing else.
- * - Median at T: c + e(T) + f(T)·B. With nothing scheduled (f ≡ 1, e ≡ 0) it is the measured level;
- *   at LEVEL_STEPS = 1 it is the current value × (factor at T / factor now) + (extra at T − extra
- *   now), up to the network term.
- * - Band: median ± z₀.₉·σ·f(T), σ the noise of one measurement around the level, estimated as
- *   1.2533·MAE(one-step differences of b)/√2 over the window. Not lower = median = upper: that
- *   would claim confidence 1, and the scorer spends confidence on exploration (exploration.ts),
- *   so the certain band would change the run through exploration as well as through the
- *   forecast; the band of a forecaster that knew the expected value exactly is the measurement's
- *   own noise, which is what this one gives. It does not widen with h: the schedule is certain.
+ * - The window the scorer hands over is de-faulted cell by cell into what the endpoint would have
+ *   shown with nothing scheduled: u_k = c + (v_k − c − e(τ_k)) / f(τ_k), τ_k the start of cell k's
+ *   bucket (the requests a load report describes were served in the second before it); u_k = v_k
+ *   exactly where nothing is scheduled.
+ * - Level and band: the scorer's own fallback on that window, the EWMA with α tuned per window
+ *   (scorer/forecast/ewma-forecaster.ts, as ScorerControl builds it): median U_h, band [L_h, R_h].
+ * - Forecast at T: median c + e(T) + f(T)·(U_h − c), lower and upper the same map of L_h and R_h.
+ *   Where nothing is scheduled in the window or at T it is the fallback's forecast, bit for bit, so
+ *   in the ablation the oracle differs from "EWMA only" (`--no-model`) by the schedule alone, and
+ *   the scorer's accuracy tracker (which serves the fallback where the model is strictly less
+ *   accurate) never trades one for the other on a tie. With the level taken as the last value
+ *   (α = 1) and c = 0 it is: current latency × (factor at T / factor now) + (extra at T − extra now).
+ * - Band: not lower = median = upper. A certain band gives confidence 1, and the scorer spends
+ *   confidence on exploration (exploration.ts), so a certain oracle would differ from the others
+ *   through exploration too; and what it does not know (below) is uncertain. Its band is the
+ *   fallback's for the load-dependent part, scaled by the scheduled factor; the schedule adds no
+ *   width.
  *
  * What it does not know, honestly:
- * - Its own future load. b is held at its current level; the scorer's decisions, the other
+ * - Its own future load. b is forecast as the fallback forecasts any series (flat at its EWMA
+ *   level); the scorer's decisions, the other
  *   endpoints' faults and the load profile all change b, and queueing makes f·b nonlinear in f
  *   (a degrading replica at a fixed share queues more than f× as long). So it is the scheduled
  *   part of the future that is perfect, not the latency.
@@ -46,23 +49,21 @@
  */
 import type { MeshConfig } from '../../../api/config.ts';
 import type { FeatureStore } from '../../../scorer/features/types.ts';
+import { EwmaForecaster } from '../../../scorer/forecast/ewma-forecaster.ts';
 import { checkBatch, emptyResult } from '../../../scorer/forecast/forecast-batch.ts';
 import type { ForecastBatch, ForecastResult, Forecaster } from '../../../scorer/forecast/types.ts';
 import { buildEndpointTable, type EndpointTable } from '../../../scorer/loop/endpoint-table.ts';
 import { FeatureBuffers, readFeatures } from '../../../scorer/loop/read-features.ts';
 import { conditionAt, endpointFaults, type EndpointCondition, type FaultSpec } from '../endpoint/faults.ts';
 import { endpointAddress, type FullScenario } from '../scenario/scenario.ts';
-
-/** Cells averaged into the level: 5 s, as compute-tick.ts smooths request-path latency at 1-s reports. */
-export const LEVEL_STEPS = 5;
-/** z of the 0.9 quantile of a standard normal; the band is the 0.1–0.9 interval. */
-const Z_90 = 1.2815515655446004;
-const MAE_TO_SIGMA = Math.sqrt(Math.PI / 2);
+import { SIM_EPOCH_MS } from '../virtual-clock.ts';
 
 export interface OracleForecasterOptions {
   readonly scenario: FullScenario;
-  /** The virtual clock (Unix ms of the simulation). */
+  /** The scorer's clock (Unix ms: the virtual clock's epochMs + queue time). */
   readonly now: () => number;
+  /** The Unix ms of scenario time 0 (VirtualClock.epochMs); the fault schedule is in scenario time. */
+  readonly epochMs?: number;
   /** The config the scorer runs on now (it changes when a replica joins). */
   readonly config: () => MeshConfig;
   /** The scorer's feature store (read at forecast time, so it may be created after this). */
@@ -86,6 +87,8 @@ export class OracleForecaster implements Forecaster {
   readonly #indexOfKey: Map<string, number>;
   readonly #buffers = new FeatureBuffers();
   readonly #cond: EndpointCondition = { refused: false, errorRate: 0, extraMs: 0, probeExtraMs: 0, slowFactor: 1 };
+  readonly #level: EwmaForecaster;
+  readonly #epochMs: number;
   #config: MeshConfig | undefined;
   #table: EndpointTable | undefined;
 
@@ -93,13 +96,15 @@ export class OracleForecaster implements Forecaster {
     this.#o = o;
     this.window = o.window ?? 48;
     this.horizons = [...(o.horizons ?? [1, 3, 12])];
+    this.#epochMs = o.epochMs ?? SIM_EPOCH_MS;
+    this.#level = new EwmaForecaster({ window: this.window, horizons: this.horizons });
     this.#faults = o.scenario.endpoints.map((e, i) => endpointFaults(o.scenario.faults, i, e.zone));
     this.#indexOfKey = new Map(o.scenario.endpoints.map((_, i) => [endpointAddress(i).key, i]));
   }
 
-  /** Scheduled (extra ms, factor) of endpoint `i` at `tMs` for the request path or probes. */
+  /** Scheduled (extra ms, factor) of endpoint `i` at clock time `tMs` for the request path or probes. */
   #schedule(i: number, tMs: number, probe: boolean): { extra: number; factor: number } {
-    const c = conditionAt(this.#faults[i]!, tMs, this.#cond);
+    const c = conditionAt(this.#faults[i]!, tMs - this.#epochMs, this.#cond);
     return { extra: probe ? c.probeExtraMs : c.extraMs, factor: c.slowFactor };
   }
 
@@ -119,8 +124,9 @@ export class OracleForecaster implements Forecaster {
     const res = store.resolutionMs;
     const lastBucketMs = Math.floor(now / res) * res;
     const H = this.horizons.length;
-    const out = emptyResult(batch.count, H);
-    const b = new Float64Array(W);
+    const unscheduled = new Float32Array(batch.windows.length);
+    const endpointOf = new Int32Array(batch.count);
+    const probeRow = new Uint8Array(batch.count);
     let row = 0;
     for (let k = 0; k < batch.count; k++) {
       // The next table row with data whose window is this one (rows come in ascending order).
@@ -131,31 +137,38 @@ export class OracleForecaster implements Forecaster {
       const ref = table.refs[row]!;
       const i = this.#indexOfKey.get(ref.endpoint);
       if (i === undefined) throw new Error(`SIM_ORACLE_ROWS: ${ref.endpoint} is not an endpoint of scenario ${this.#o.scenario.name}`);
+      endpointOf[k] = i;
       const probe = !this.#requestPath(store, table, row, now, staleAfterMs);
-      const network = (probe ? 2 : 1) * this.#o.scenario.networkMs;
+      probeRow[k] = probe ? 1 : 0;
+      const c = this.#network(probe);
       for (let j = 0; j < W; j++) {
+        const v = batch.windows[k * W + j]!;
         const s = this.#schedule(i, lastBucketMs - (W - 1 - j) * res, probe);
-        b[j] = (batch.windows[k * W + j]! - network - s.extra) / s.factor;
+        unscheduled[k * W + j] = s.extra === 0 && s.factor === 1 ? v : c + (v - c - s.extra) / s.factor;
       }
-      let level = 0;
-      for (let j = W - LEVEL_STEPS; j < W; j++) level += b[j]!;
-      level /= LEVEL_STEPS;
-      let mad = 0;
-      for (let j = 1; j < W; j++) mad += Math.abs(b[j]! - b[j - 1]!);
-      const sigma = ((mad / (W - 1)) * MAE_TO_SIGMA) / Math.SQRT2;
-      for (let h = 0; h < H; h++) {
-        const s = this.#schedule(i, now + this.horizons[h]! * res, probe);
-        const cell = k * H + h;
-        const median = network + s.extra + s.factor * level;
-        const half = Z_90 * sigma * s.factor;
-        out.median[cell] = median;
-        out.lower[cell] = median - half;
-        out.upper[cell] = median + half;
-      }
-      this.rows++;
       row++;
     }
+    const base = await this.#level.forecast({ windows: unscheduled, count: batch.count });
+    const out = emptyResult(batch.count, H);
+    for (let k = 0; k < batch.count; k++) {
+      const probe = probeRow[k] === 1;
+      const c = this.#network(probe);
+      for (let h = 0; h < H; h++) {
+        const s = this.#schedule(endpointOf[k]!, now + this.horizons[h]! * res, probe);
+        const cell = k * H + h;
+        const at = (x: number) => (s.extra === 0 && s.factor === 1 ? x : c + s.extra + s.factor * (x - c));
+        out.median[cell] = at(base.median[cell]!);
+        out.lower[cell] = at(base.lower[cell]!);
+        out.upper[cell] = at(base.upper[cell]!);
+      }
+    }
+    this.rows += batch.count;
     return out;
+  }
+
+  /** Network time in a measurement: once on the request path, twice for a probe (telemetry-feed.ts). */
+  #network(probe: boolean): number {
+    return (probe ? 2 : 1) * this.#o.scenario.networkMs;
   }
 
   /** Whether the row's service is scored on request-path latency (read-features.ts's rule). */
@@ -169,7 +182,9 @@ export class OracleForecaster implements Forecaster {
     return false;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#level.close();
+  }
 }
 
 function sameWindow(a: Float32Array, aStart: number, b: Float32Array, bStart: number, n: number): boolean {
