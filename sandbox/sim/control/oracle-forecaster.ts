@@ -11,9 +11,13 @@
  *   `probeExtraMs` for probes), c the network time (request path: networkMs once; probes: twice)
  *   and b(τ) what the endpoint's own load makes of it (service and queueing at factor 1).
  * - The window the scorer hands over is de-faulted cell by cell into what the endpoint would have
- *   shown with nothing scheduled: u_k = c + (v_k − c − e(τ_k)) / f(τ_k), τ_k the start of cell k's
- *   bucket (the requests a load report describes were served in the second before it); u_k = v_k
- *   exactly where nothing is scheduled.
+ *   shown with nothing scheduled: u_k = c + (v_k − c − e(τ_k)) / f(τ_k); u_k = v_k exactly where
+ *   nothing is scheduled. τ_k is the middle of what cell k's reading describes: a bucket keeps its
+ *   last reading, taken at most at the bucket's end (or now, for the current one), and a load
+ *   report describes the report interval before it (a probe, the probe interval), so
+ *   τ_k = min(bucket end, now) − interval/2. Without that lag, the reading taken at a fault's
+ *   first instant, which shows none of it, was de-faulted as if it did (−200 ms of a +200 ms
+ *   slowdown) and dragged the level down just when the fault began.
  * - Level and band: the scorer's own fallback on that window, the EWMA with α tuned per window
  *   (scorer/forecast/ewma-forecaster.ts, as ScorerControl builds it): median U_h, band [L_h, R_h].
  * - Forecast at T: median c + e(T) + f(T)·(U_h − c), lower and upper the same map of L_h and R_h.
@@ -123,6 +127,7 @@ export class OracleForecaster implements Forecaster {
     const feats = readFeatures(store, table, W, now, staleAfterMs, this.#buffers);
     const res = store.resolutionMs;
     const lastBucketMs = Math.floor(now / res) * res;
+    const cp = this.#o.scenario.controlPlane;
     const H = this.horizons.length;
     const unscheduled = new Float32Array(batch.windows.length);
     const endpointOf = new Int32Array(batch.count);
@@ -141,9 +146,11 @@ export class OracleForecaster implements Forecaster {
       const probe = !this.#requestPath(store, table, row, now, staleAfterMs);
       probeRow[k] = probe ? 1 : 0;
       const c = this.#network(probe);
+      const spanMs = (probe ? cp.probeIntervalS : cp.lrsIntervalS) * 1000;
       for (let j = 0; j < W; j++) {
         const v = batch.windows[k * W + j]!;
-        const s = this.#schedule(i, lastBucketMs - (W - 1 - j) * res, probe);
+        const bucket = lastBucketMs - (W - 1 - j) * res;
+        const s = this.#schedule(i, Math.min(bucket + res, now) - spanMs / 2, probe);
         unscheduled[k * W + j] = s.extra === 0 && s.factor === 1 ? v : c + (v - c - s.extra) / s.factor;
       }
       row++;
