@@ -239,7 +239,7 @@ export interface ScoringPolicySpec {
   };
   thresholds?: { maxLatencyMs?: number; maxErrorRate?: number };
   exploration?: { base?: number; max?: number };
-  damping?: { maxStepFraction?: number; hysteresis?: number; reversalDelay?: string };
+  damping?: { maxStepFraction?: number; hysteresis?: number };
   /** Minimum share of traffic every available endpoint keeps, as a fraction (e.g. 0.02). */
   minShare?: number;
   /** Scoring interval. */

@@ -6,7 +6,6 @@
  */
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster, ForecastResult } from '../forecast/types.ts';
-import type { ShareMemory } from '../score/backlash.ts';
 import { scoreService } from '../score/score-service.ts';
 import type { EndpointSignals, FilterReason, LatencyForecast, Rng } from '../score/types.ts';
 import type { ServiceRecord } from '../store/types.ts';
@@ -23,8 +22,6 @@ export interface TickInput {
   readonly fallback: Forecaster;
   readonly tracker: AccuracyTracker;
   readonly previousShares: ReadonlyMap<string, ReadonlyMap<string, number>>;
-  /** Per service, what backlash remembers (score-service.ts `memory`). */
-  readonly memories?: ReadonlyMap<string, ShareMemory>;
   readonly now: number;
   readonly rng: Rng;
   readonly staleAfterMs: number;
@@ -41,7 +38,6 @@ export interface TickInput {
 export interface TickOutput {
   readonly records: ServiceRecord[];
   readonly shares: Map<string, Map<string, number>>;
-  readonly memories: Map<string, ShareMemory>;
   /** Mean forecast confidence per service. */
   readonly confidence: Map<string, number>;
   /** Row ids ("service\0endpoint") forecast by the fallback this tick. */
@@ -213,7 +209,6 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
 
   const records: ServiceRecord[] = [];
   const shares = new Map<string, Map<string, number>>();
-  const memories = new Map<string, ShareMemory>();
   const confidence = new Map<string, number>();
   const onFallback = new Set<string>();
   for (const svc of table.services) {
@@ -248,12 +243,10 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       signals,
       policy: svc.policy,
       previousShares: input.previousShares.get(svc.service),
-      memory: input.memories?.get(svc.service),
       rng: input.rng,
       ...(onLoadReports && loadReportGains(signals, svc.policy.intervalMs, reportMs)),
     });
     shares.set(svc.service, r.shares);
-    if (r.memory) memories.set(svc.service, r.memory);
     confidence.set(svc.service, r.confidence);
     const scores = new Map<string, number>();
     const outliers = new Map<string, FilterReason>();
@@ -267,7 +260,6 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
   return {
     records,
     shares,
-    memories,
     confidence,
     onFallback,
     ...(fc.modelError ? { modelError: fc.modelError } : {}),

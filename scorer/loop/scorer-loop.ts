@@ -14,7 +14,6 @@ import type { WeightsSlice, ServiceWeights } from '../../api/decisions.ts';
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster } from '../forecast/types.ts';
 import { defaultScorerMetrics, type ScorerMetrics } from '../metrics.ts';
-import type { ShareMemory } from '../score/backlash.ts';
 import { sharesFromWeights } from '../score/integer-weights.ts';
 import type { Rng } from '../score/types.ts';
 import { isFenced, StoreError } from '../store/errors.ts';
@@ -120,8 +119,6 @@ export class ScorerLoop {
   /** What this replica last stored (leader) or read (follower), per service. */
   private known = new Map<string, ServiceRecord>();
   private shares = new Map<string, ReadonlyMap<string, number>>();
-  /** Per service, what backlash remembers; forgotten when shares are resumed from the store. */
-  private memories = new Map<string, ShareMemory>();
   private confidences = new Map<string, number>();
   /** Unix ms each service's weights were last computed and published (leader only). */
   private readonly lastComputed = new Map<string, number>();
@@ -294,7 +291,6 @@ export class ScorerLoop {
       fallback: this.fallback,
       tracker: this.tracker,
       previousShares: this.shares,
-      memories: this.memories,
       now,
       rng: this.rng,
       staleAfterMs: this.o.staleAfterMs ?? 30_000,
@@ -310,7 +306,6 @@ export class ScorerLoop {
     // per-interval step bound) holds.
     const due = this.dueServices(now);
     for (const [service, previous] of this.shares) if (!due.has(service)) out.shares.set(service, new Map(previous));
-    for (const [service, memory] of this.memories) if (!due.has(service)) out.memories.set(service, memory);
     const live = new Set(out.records.map((r) => r.weights.service));
     const upserts = out.records.filter(
       (r) => (this.needsFullPublish || due.has(r.weights.service)) && (this.needsFullPublish || !sameWeights(r.weights, this.known.get(r.weights.service)?.weights)),
@@ -334,7 +329,6 @@ export class ScorerLoop {
     for (const s of removals) known.delete(s);
     this.known = known;
     this.shares = out.shares;
-    this.memories = out.memories;
     this.confidences = out.confidence;
     this.emitKnown();
     exportEndpointSeries(out.records, this.metrics);
@@ -375,7 +369,6 @@ export class ScorerLoop {
       this.storedModelVersion = state.modelVersion;
       this.known = new Map(state.services);
       this.shares = new Map([...state.services].map(([s, r]) => [s, sharesFromWeights(r.weights.weights)]));
-      this.memories = new Map();
       this.emitKnown();
       exportEndpointSeries(this.known.values(), this.metrics);
       this.lastTick = { at: this.now(), ms: 0 };

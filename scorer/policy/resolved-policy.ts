@@ -26,11 +26,6 @@ export interface ResolvedPolicy {
   readonly explorationMax: number;
   readonly maxStepFraction: number;
   readonly hysteresis: number;
-  /**
-   * Backlash (score/backlash.ts): a share moves against its last move only once its target has
-   * been on that side for this long; 0 (the default) turns it off.
-   */
-  readonly reversalDelayMs: number;
   /** Floor per endpoint as a fraction of the fair share 1/n (0.05 of 1/3 = 1.7%). */
   readonly minShare: number;
   readonly intervalMs: number;
@@ -58,7 +53,6 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   explorationMax: 0.3,
   maxStepFraction: 0.25,
   hysteresis: 0.02,
-  reversalDelayMs: 0,
   minShare: 0.05,
   intervalMs: 1000,
   horizonSteps: 1,
@@ -100,7 +94,6 @@ export function resolvePolicy(name: string, spec: ScoringPolicySpec): ResolvedPo
     explorationMax: Math.max(explorationBase, clamp01(spec.exploration?.max ?? d.explorationMax)),
     maxStepFraction: clamp01(spec.damping?.maxStepFraction ?? d.maxStepFraction),
     hysteresis: clamp01(spec.damping?.hysteresis ?? d.hysteresis),
-    reversalDelayMs: spec.damping?.reversalDelay !== undefined ? parseDurationMs(spec.damping.reversalDelay) : d.reversalDelayMs,
     minShare: clamp01(spec.minShare ?? d.minShare),
     intervalMs: spec.interval ? parseDurationMs(spec.interval) : d.intervalMs,
     horizonSteps: spec.horizonSteps ?? d.horizonSteps,

@@ -1,10 +1,9 @@
 /**
  * The whole pure scoring pipeline for one service (cluster): filter → score → explore → target
- * shares → approach (loop gain, slow start, holding, backlash) → damp → integer weights. Deterministic given
+ * shares → approach (loop gain, slow start, holding) → damp → integer weights. Deterministic given
  * its inputs and the RNG.
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
-import { holdReversals, nextMemory, type ShareMemory } from './backlash.ts';
 import { dampShares } from './damping.ts';
 import { explore } from './exploration.ts';
 import { filterEndpoints } from './filter.ts';
@@ -32,8 +31,6 @@ export interface ServiceScoringInput {
    * from below instead of cycling (see compute-tick.ts).
    */
   readonly gainUp?: number;
-  /** What the previous interval remembered for backlash (`memory` of its result). */
-  readonly memory?: ShareMemory;
   readonly rng: Rng;
 }
 
@@ -44,8 +41,6 @@ export interface ServiceScoringResult {
   readonly weights: Map<string, number>;
   /** False when hysteresis kept the previous shares. */
   readonly moved: boolean;
-  /** For the next interval's backlash. */
-  readonly memory: ShareMemory | undefined;
   /** Mean forecast confidence of the eligible endpoints, 0..1. */
   readonly confidence: number;
 }
@@ -118,33 +113,26 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   // A first interval already on load reports (they arrived before the first tick) starts from
   // equal shares, like any later one, instead of jumping to a target drawn from one early report.
   const start = !previous && onRequestPath && gainDown < 1 ? new Map(keys.map((k) => [k, 1 / n])) : previous;
-  const sameKeys = previous !== undefined && previous.size === target.size && keys.every((k) => previous.has(k));
-  const approachWith = (held: ReadonlySet<string>) =>
-    approach(start, target, {
-      gainDown,
-      gainUp: Math.min(gainDown, input.gainUp ?? gainDown),
-      immediate: filtered,
-      holding: held,
-      startShare: floorShare(policy.minShare, n),
-    });
-  // Backlash (opt-in): only between intervals with the same endpoints and while no endpoint is
-  // being taken out by a threshold.
-  const reversalIntervals = sameKeys && filtered.size === 0 ? Math.ceil(policy.reversalDelayMs / policy.intervalMs) : 0;
-  const { held, approached, against } = holdReversals(keys, previous ?? new Map(), holding, input.memory, reversalIntervals, approachWith);
+  const approached = approach(start, target, {
+    gainDown,
+    gainUp: Math.min(gainDown, input.gainUp ?? gainDown),
+    immediate: filtered,
+    holding,
+    startShare: floorShare(policy.minShare, n),
+  });
   // The dead band is judged on the target, not on this interval's step towards it: with a gain
   // of 0.25 a 2-point band on the step would ignore any target less than 8 points away.
+  const sameKeys = previous !== undefined && previous.size === target.size && keys.every((k) => previous.has(k));
   let largest = 0;
-  if (sameKeys) for (const [k, t] of target) if (!held.has(k)) largest = Math.max(largest, Math.abs(t - previous.get(k)!));
-  const keep = sameKeys && (largest <= policy.hysteresis || keys.every((k) => held.has(k)));
+  if (sameKeys) for (const [k, t] of target) if (!holding.has(k)) largest = Math.max(largest, Math.abs(t - previous.get(k)!));
+  const keep = sameKeys && largest <= policy.hysteresis;
   const damped = keep ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });
-  const memory = sameKeys ? nextMemory(previous, damped.shares, damped.moved, input.memory, against) : undefined;
   const confidence = scored.length ? scored.reduce((a, s) => a + s.confidence, 0) / scored.length : 0;
   return {
     scores,
     shares: damped.shares,
     weights: toIntegerWeights(damped.shares),
     moved: damped.moved,
-    memory,
     confidence,
   };
 }

@@ -14,12 +14,9 @@ import assert from 'node:assert/strict';
 import { loadForecaster } from '../../scorer/forecast/onnx-forecaster.ts';
 import { simulate } from '../../sandbox/sim/simulate.ts';
 import type { Scenario } from '../../sandbox/sim/scenario/scenario.ts';
-import { startBackends, type BackendServer } from '../support/backend-servers.ts';
 import { eventually } from '../support/eventually.ts';
-import { scoredMesh } from '../support/meshes.ts';
 import { OpenLoad } from '../support/open-load.ts';
-import { PrescientHarness } from '../support/prescient-harness.ts';
-import { EchoClient } from '../support/xds-channel.ts';
+import { ScoredMesh } from '../support/scored-loop.ts';
 
 const RPS = 100;
 const FAULT_AT_S = 10;
@@ -57,23 +54,16 @@ function simulatedShares(perSecond: Uint32Array, endpoints: number): number[] {
 
 describe('e2e: simulator fidelity — the closed scoring loop, real vs simulated', function () {
   this.timeout(150_000);
-  let backends: BackendServer[];
-  let h: PrescientHarness;
-  let clients: EchoClient[];
+  let mesh: ScoredMesh;
   let load: OpenLoad | undefined;
 
   before(async () => {
-    backends = await startBackends(['s1', 's2', 's3']);
-    h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
-    clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
-    await eventually(async () => (await clients[0]!.call(2000)).backend !== undefined, 20_000);
+    mesh = await ScoredMesh.start(['s1', 's2', 's3']);
   });
 
   after(async () => {
     await load?.stop();
-    for (const c of clients ?? []) c.close();
-    await h?.stop();
-    await Promise.all((backends ?? []).map((b) => b.stop()));
+    await mesh?.stop();
   });
 
   it('the slow endpoint’s share agrees within ±10 points at 10 s and 60 s after +200 ms', async () => {
@@ -82,10 +72,10 @@ describe('e2e: simulator fidelity — the closed scoring loop, real vs simulated
     await forecaster.close();
     const simulated = simulatedShares(sim.series.perSecond, sim.series.endpoints);
 
-    load = new OpenLoad(clients, RPS);
+    load = new OpenLoad(mesh.clients, RPS);
     // Same warm-up as the simulation: the fault comes FAULT_AT_S after the load starts.
     await eventually(() => load!.elapsedS >= FAULT_AT_S, 30_000, 50);
-    backends[0]!.faults.latencyMs = 200;
+    mesh.backends[0]!.faults.latencyMs = 200;
     const faultAt = Math.floor(load.elapsedS);
     const last = WINDOWS.at(-1)![1];
     await eventually(() => load!.elapsedS >= faultAt + last + 1, 90_000, 200);

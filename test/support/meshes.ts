@@ -16,8 +16,7 @@ export function backendService(name: string, endpoints: { server: BackendServer;
 }
 
 /** One scored gRPC service over `servers`, probed every 250 ms and scored every 500 ms. */
-/** `policy`: more ScoringPolicy fields (e.g. `damping`). */
-export function scoredMesh(servers: BackendServer[], policy: object = {}): DocSpec[] {
+export function scoredMesh(servers: BackendServer[]): DocSpec[] {
   return [
     backendService(
       'scored',
@@ -28,6 +27,6 @@ export function scoredMesh(servers: BackendServer[], policy: object = {}): DocSp
         outlierDetection: { consecutive5xx: 5, interval: '1s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
       },
     ),
-    { kind: 'ScoringPolicy', name: 'scored', spec: { services: ['scored'], interval: '500ms', ...policy } },
+    { kind: 'ScoringPolicy', name: 'scored', spec: { services: ['scored'], interval: '500ms' } },
   ];
 }
