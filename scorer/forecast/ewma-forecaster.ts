@@ -14,13 +14,6 @@ import type { ForecastBatch, ForecastResult, Forecaster } from './types.ts';
 const Z_90 = 1.2815515655446004;
 const MAE_TO_SIGMA = Math.sqrt(Math.PI / 2);
 
-/**
- * A fixed α for callers that want one (the simulator's EWMA-only runs). The scorer's fallback
- * leaves α out: tuned per endpoint over LIVE_EWMA_ALPHA_GRID, so the model is judged live against
- * a tuned EWMA as it is offline.
- */
-export const LIVE_EWMA_ALPHA = 0.3;
-
 export interface EwmaForecasterOptions {
   readonly window: number;
   readonly horizons: readonly number[];
