@@ -88,6 +88,19 @@ export function perTickGain(perReport: number, tickMs: number, reportMs: number)
   return 1 - (1 - perReport) ** (tickMs / reportMs);
 }
 
+/** Lowest and highest of a latency over the available endpoints that have it (±Infinity: none). */
+function spread(signals: readonly EndpointSignals[], latency: (x: EndpointSignals) => number | undefined): { best: number; worst: number } {
+  let best = Number.POSITIVE_INFINITY;
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const x of signals) {
+    const v = latency(x);
+    if (!x.available || v === undefined) continue;
+    best = Math.min(best, v);
+    worst = Math.max(worst, v);
+  }
+  return { best, worst };
+}
+
 /**
  * Whether the probes alone already show an endpoint at least four times as slow as the best (with
  * the latency tolerance; twice was met by event-loop jitter of a few milliseconds on real clients,
@@ -96,13 +109,7 @@ export function perTickGain(perReport: number, tickMs: number, reportMs: number)
  * need not be lowered for the slow request-path one.
  */
 function probesDiffer(signals: readonly EndpointSignals[], toleranceMs: number): boolean {
-  let best = Number.POSITIVE_INFINITY;
-  let worst = Number.NEGATIVE_INFINITY;
-  for (const x of signals) {
-    if (!x.available || x.latencyMs === undefined) continue;
-    best = Math.min(best, x.latencyMs);
-    worst = Math.max(worst, x.latencyMs);
-  }
+  const { best, worst } = spread(signals, (x) => x.latencyMs);
   return worst - best >= PROBE_GAP_MS && (best + toleranceMs) / (worst + toleranceMs) < 0.25;
 }
 
@@ -141,13 +148,7 @@ const REQUEST_GAP_FACTOR = 3;
 const REQUEST_GAP_MS = 50;
 
 function requestPathDiffers(signals: readonly EndpointSignals[]): boolean {
-  let best = Number.POSITIVE_INFINITY;
-  let worst = Number.NEGATIVE_INFINITY;
-  for (const x of signals) {
-    if (!x.available || x.requestLatencyMs === undefined) continue;
-    best = Math.min(best, x.requestLatencyMs);
-    worst = Math.max(worst, x.requestLatencyMs);
-  }
+  const { best, worst } = spread(signals, (x) => x.requestLatencyMs);
   return worst - best >= REQUEST_GAP_MS && worst >= REQUEST_GAP_FACTOR * best;
 }
 
