@@ -32,7 +32,7 @@ export class EwmaForecaster implements Forecaster {
   readonly #alpha: number | undefined;
   readonly #slots: Float64Array;
   readonly #tuned: TunedEwma = { level: 0, alpha: 0, oneStepMae: 0 };
-  /** α chosen per row by the last forecast (tuned mode only; for /debug and tests). */
+  /** α chosen per row by the last forecast (tuned mode only; read by tests, not yet shown on /debug). */
   lastAlphas: Float64Array = new Float64Array(0);
 
   constructor(options: EwmaForecasterOptions) {
