@@ -137,6 +137,31 @@ export function meanOfLast(windows: Float32Array, row: number, window: number, s
 }
 
 /**
+ * The standard error of `meanOfLast` over `steps`: the readings' standard deviation over √steps.
+ * Each step holds the load reports of its own second, so steps are close to independent readings
+ * of one latency, and their spread is what a reading's Little's-law noise really is at this
+ * endpoint's load, with no model of the reporters behind it. The deviation comes from successive
+ * differences over the last `span` steps (von Neumann: E[(xᵢ₊₁ − xᵢ)²] = 2σ² for independent
+ * readings), which a latency drifting up or down over the span barely inflates, and which is
+ * steadier than the deviation of the few steps averaged.
+ */
+/**
+ * How far back the noise of request-path readings is judged (standardErrorOfLast's span; never
+ * more than the feature window). Chosen in the simulator: over 20 s one heterogeneous-step seed
+ * held an overloaded replica's share (p99.9 174 vs 84 ms); over 40 s no seed of ten went above 96 ms.
+ */
+export const NOISE_SPAN_MS = 40_000;
+
+export function standardErrorOfLast(windows: Float32Array, row: number, window: number, steps: number, span: number): number {
+  const n = Math.min(window, span);
+  if (n < 2 || steps < 1) return Number.POSITIVE_INFINITY;
+  const end = (row + 1) * window;
+  let squares = 0;
+  for (let i = end - n + 1; i < end; i++) squares += (windows[i]! - windows[i - 1]!) ** 2;
+  return Math.sqrt(squares / (2 * (n - 1)) / steps);
+}
+
+/**
  * Whether the load reports show an endpoint at least three times as slow on the request path as
  * the best and by at least REQUEST_GAP_MS: then shares going down move by REQUEST_LATENCY_GAIN per
  * report, without waiting for GAIN_BASIS_MS (a +200 ms replica is shed in a few reports; a 3x
@@ -207,6 +232,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
   const t2 = performance.now();
   const resolutionMs = input.features.resolutionMs;
   const smoothSteps = smoothingSteps(input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS, resolutionMs, window);
+  const noiseSpan = Math.round(NOISE_SPAN_MS / resolutionMs);
 
   const records: ServiceRecord[] = [];
   const shares = new Map<string, Map<string, number>>();
@@ -236,7 +262,8 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       if (useFallback && !empty) onFallback.add(id);
       const forecast = empty ? undefined : useFallback ? band(fc.fallback, fCell, fallback.horizons[hf]!) : modelForecast;
       const sig = signalsOf(feats, row, table.refs[row]!.endpoint, forecast);
-      signals.push(smoothSteps > 1 && sig.requestLatencyMs !== undefined && feats.empty[row] !== 1 ? { ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps) } : sig);
+      const smoothed = smoothSteps > 1 && sig.requestLatencyMs !== undefined && feats.empty[row] !== 1;
+      signals.push(smoothed ? { ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps), requestLatencySeMs: standardErrorOfLast(feats.windows, row, window, smoothSteps, noiseSpan) } : sig);
     }
     const onLoadReports = signals.some((x) => x.requestLatencyMs !== undefined) && !probesDiffer(signals, svc.policy.latencyToleranceMs);
     const reportMs = input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;
@@ -245,7 +272,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       policy: svc.policy,
       previousShares: input.previousShares.get(svc.service),
       rng: input.rng,
-      ...(onLoadReports && loadReportGains(signals, svc.policy.intervalMs, reportMs)),
+      ...(onLoadReports && { ...loadReportGains(signals, svc.policy.intervalMs, reportMs), moveOnEvidence: smoothSteps > 1 }),
     });
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);

@@ -5,6 +5,7 @@
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import { dampShares } from './damping.ts';
+import { requestPathEvidence } from './evidence.ts';
 import { explore } from './exploration.ts';
 import { filterEndpoints } from './filter.ts';
 import { toIntegerWeights } from './integer-weights.ts';
@@ -31,6 +32,11 @@ export interface ServiceScoringInput {
    * from below instead of cycling (see compute-tick.ts).
    */
   readonly gainUp?: number;
+  /**
+   * Keep the previous shares while the request path shows nothing beyond its noise
+   * (evidence.ts). For services scored on load reports, whose latency carries a standard error.
+   */
+  readonly moveOnEvidence?: boolean;
   readonly rng: Rng;
 }
 
@@ -125,7 +131,8 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   const sameKeys = previous !== undefined && previous.size === target.size && keys.every((k) => previous.has(k));
   let largest = 0;
   if (sameKeys) for (const [k, t] of target) if (!holding.has(k)) largest = Math.max(largest, Math.abs(t - previous.get(k)!));
-  const keep = sameKeys && largest <= policy.hysteresis;
+  const noEvidence = input.moveOnEvidence === true && sameKeys && filtered.size === 0 && !requestPathEvidence(signals, previous);
+  const keep = sameKeys && (largest <= policy.hysteresis || noEvidence);
   const damped = keep ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });
   const confidence = scored.length ? scored.reduce((a, s) => a + s.confidence, 0) / scored.length : 0;
   return {

@@ -32,6 +32,11 @@ export interface EndpointSignals {
   readonly latencyP99Ms?: number;
   /** Mean latency on the request path (load reports by Little's law, or pushed). */
   readonly requestLatencyMs?: number;
+  /**
+   * The standard error of `requestLatencyMs` (its noise as an estimate), when known. With it the
+   * scorer moves only on request-path differences larger than their noise (score-service.ts).
+   */
+  readonly requestLatencySeMs?: number;
   /** 0..1 */
   readonly errorRate?: number;
   /** Utilisation 0..1 (CPU); headroom is its complement. */

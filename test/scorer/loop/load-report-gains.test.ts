@@ -5,7 +5,7 @@
  * first interval already on load reports does not jump to one report's target.
  */
 import assert from 'node:assert/strict';
-import { GAIN_BASIS_MS, loadReportGains, meanOfLast, perTickGain, REQUEST_LATENCY_GAIN, REQUEST_LATENCY_GAIN_UP, smoothingSteps } from '../../../scorer/loop/compute-tick.ts';
+import { GAIN_BASIS_MS, loadReportGains, meanOfLast, perTickGain, REQUEST_LATENCY_GAIN, REQUEST_LATENCY_GAIN_UP, smoothingSteps, standardErrorOfLast } from '../../../scorer/loop/compute-tick.ts';
 import { scoreService } from '../../../scorer/score/score-service.ts';
 import { healthy, policy } from '../score/builders.ts';
 
@@ -55,5 +55,18 @@ describe('load-report loop gains', () => {
     assert.equal(meanOfLast(windows, 1, 6, 5), 24);
     assert.equal(meanOfLast(windows, 1, 6, 1), 40);
     assert.equal(meanOfLast(windows, 0, 6, 5), 1);
+  });
+
+  it('the standard error of that mean comes from successive differences, which a steady drift barely inflates', () => {
+    // Alternating 10, 30: each difference is 20, so σ² = 20²/2 = 200 and the mean of 5 has σ/√5.
+    const alternating = new Float32Array([10, 30, 10, 30, 10, 30, 10, 30, 10]);
+    assert.ok(Math.abs(standardErrorOfLast(alternating, 0, 9, 5, 9) - Math.sqrt(200 / 5)) < 1e-9);
+    // A ramp of 1 ms per step has differences of 1: σ² = 0.5, although the values span 8 ms.
+    const ramp = new Float32Array([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.ok(Math.abs(standardErrorOfLast(ramp, 0, 9, 5, 9) - Math.sqrt(0.5 / 5)) < 1e-9);
+    // Only the last `span` steps count; a span of one step gives no estimate.
+    const late = new Float32Array([0, 100, 0, 100, 5, 5, 5, 5, 5]);
+    assert.equal(standardErrorOfLast(late, 0, 9, 5, 5), 0);
+    assert.equal(standardErrorOfLast(late, 0, 9, 5, 1), Number.POSITIVE_INFINITY);
   });
 });
