@@ -101,6 +101,12 @@ export function createScorerMetrics(registry = new client.Registry()) {
       labelNames: ['role', 'result'] as const,
       registers: [registry],
     }),
+    sharesHeld: new client.Counter({
+      name: 'prescient_scorer_shares_held_total',
+      help: 'Service scorings that kept the previous shares (no push), by reason: dead_band (every target within the hysteresis) or no_evidence (request-path latency differences within their noise)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     tickSeconds: new client.Histogram({
       name: 'prescient_scorer_tick_seconds',
       help: 'Time of one leader scoring tick: features, batched forecast, scores, weights, store write',

@@ -281,9 +281,12 @@ export const DASHBOARDS: DashboardSpec[] = [
         panels: [
           {
             title: 'Scoring ticks by role and result',
-            description: 'Leader ticks compute, followers read the store (prescient_scorer_ticks_total).',
+            description: 'Leader ticks compute, followers read the store (prescient_scorer_ticks_total); service scorings that kept their shares, by reason (prescient_scorer_shares_held_total: dead_band, or no_evidence when request-path differences are within their noise).',
             unit: 'ops',
-            targets: [{ expr: `sum by (role, result) (rate(prescient_scorer_ticks_total[${R}]))`, legend: '{{role}} {{result}}' }],
+            targets: [
+              { expr: `sum by (role, result) (rate(prescient_scorer_ticks_total[${R}]))`, legend: '{{role}} {{result}}' },
+              { expr: `sum by (reason) (rate(prescient_scorer_shares_held_total[${R}]))`, legend: 'held {{reason}}' },
+            ],
           },
           {
             title: 'Leader tick time (p99)',

@@ -6,7 +6,7 @@
  */
 import type { FeatureStore } from '../features/types.ts';
 import type { Forecaster, ForecastResult } from '../forecast/types.ts';
-import { scoreService } from '../score/score-service.ts';
+import { scoreService, type HoldReason } from '../score/score-service.ts';
 import type { EndpointSignals, FilterReason, LatencyForecast, Rng } from '../score/types.ts';
 import type { ServiceRecord } from '../store/types.ts';
 import type { AccuracyTracker } from './accuracy-tracker.ts';
@@ -40,6 +40,8 @@ export interface TickOutput {
   readonly shares: Map<string, Map<string, number>>;
   /** Mean forecast confidence per service. */
   readonly confidence: Map<string, number>;
+  /** Services whose previous shares were kept this tick, and why. */
+  readonly held: Map<string, HoldReason>;
   /** Row ids ("service\0endpoint") forecast by the fallback this tick. */
   readonly onFallback: Set<string>;
   readonly modelError?: Error;
@@ -237,6 +239,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
   const records: ServiceRecord[] = [];
   const shares = new Map<string, Map<string, number>>();
   const confidence = new Map<string, number>();
+  const held = new Map<string, HoldReason>();
   const onFallback = new Set<string>();
   for (const svc of table.services) {
     const hm = horizonIndex(model.horizons, svc.policy.horizonSteps);
@@ -276,6 +279,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
     });
     shares.set(svc.service, r.shares);
     confidence.set(svc.service, r.confidence);
+    if (r.held) held.set(svc.service, r.held);
     const scores = new Map<string, number>();
     const outliers = new Map<string, FilterReason>();
     for (const sc of r.scores) {
@@ -289,6 +293,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
     records,
     shares,
     confidence,
+    held,
     onFallback,
     ...(fc.modelError ? { modelError: fc.modelError } : {}),
     modelRows: fc.model ? refresh.length : 0,

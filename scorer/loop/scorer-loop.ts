@@ -322,7 +322,11 @@ export class ScorerLoop {
       return;
     }
     this.needsFullPublish = false;
-    for (const service of due) this.lastComputed.set(service, now);
+    for (const service of due) {
+      this.lastComputed.set(service, now);
+      const reason = out.held.get(service);
+      if (reason) this.metrics.scorerMetrics.sharesHeld.inc({ reason });
+    }
     this.storedModelVersion = this.model.version;
     const known = new Map(this.known);
     for (const r of upserts) known.set(r.weights.service, r);

@@ -40,6 +40,12 @@ export interface ServiceScoringInput {
   readonly rng: Rng;
 }
 
+/**
+ * dead_band: every target within `hysteresis` of its share; no_evidence: request-path differences
+ * within their noise (evidence.ts).
+ */
+export type HoldReason = 'dead_band' | 'no_evidence';
+
 export interface ServiceScoringResult {
   /** Per endpoint, in input order; filtered endpoints have score 0 and `filtered` set. */
   readonly scores: EndpointScore[];
@@ -47,6 +53,8 @@ export interface ServiceScoringResult {
   readonly weights: Map<string, number>;
   /** False when hysteresis kept the previous shares. */
   readonly moved: boolean;
+  /** Why the previous shares were kept, when they were (`held` is set exactly when `moved` is false). */
+  readonly held?: HoldReason;
   /** Mean forecast confidence of the eligible endpoints, 0..1. */
   readonly confidence: number;
 }
@@ -131,15 +139,21 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
   const sameKeys = previous !== undefined && previous.size === target.size && keys.every((k) => previous.has(k));
   let largest = 0;
   if (sameKeys) for (const [k, t] of target) if (!holding.has(k)) largest = Math.max(largest, Math.abs(t - previous.get(k)!));
-  const noEvidence = input.moveOnEvidence === true && sameKeys && filtered.size === 0 && !requestPathEvidence(signals, previous);
-  const keep = sameKeys && (largest <= policy.hysteresis || noEvidence);
-  const damped = keep ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });
+  const held: HoldReason | undefined = !sameKeys
+    ? undefined
+    : largest <= policy.hysteresis
+      ? 'dead_band'
+      : input.moveOnEvidence === true && filtered.size === 0 && !requestPathEvidence(signals, previous)
+        ? 'no_evidence'
+        : undefined;
+  const damped = held ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });
   const confidence = scored.length ? scored.reduce((a, s) => a + s.confidence, 0) / scored.length : 0;
   return {
     scores,
     shares: damped.shares,
     weights: toIntegerWeights(damped.shares),
     moved: damped.moved,
+    ...(!damped.moved && { held: held ?? 'dead_band' }),
     confidence,
   };
 }

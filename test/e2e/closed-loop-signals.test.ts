@@ -129,6 +129,10 @@ describe('e2e: scorer signals on real clients and servers', function () {
       assert.ok(n < 3, `${n} reversals in the minute after 20 s: ${trace}`);
       // And it settled somewhere sensible: the fast backend carries more than a fair third.
       assert.ok(Math.min(...settled.slice(-20).map((x) => x.share)) > 1 / 3, `fast backend's share: ${trace}`);
+      // Operators can see why: scorings that kept the shares for want of evidence are counted.
+      const held = (await mesh.h.prescient.scorerMetrics.registry.getMetricsAsJSON()).find((m) => m.name === 'prescient_scorer_shares_held_total');
+      const noEvidence = held?.values.find((v) => v.labels.reason === 'no_evidence')?.value ?? 0;
+      assert.ok(noEvidence > 50, `prescient_scorer_shares_held_total{reason="no_evidence"} ${noEvidence}`);
       console.log(`      fast backend's commanded share, ${n} reversals after 20 s: ${series.filter((_, i) => i % 16 === 0).map((x) => `${(x.at / 1000).toFixed(0)}s:${x.share.toFixed(2)}`).join(' ')}`);
     });
   });

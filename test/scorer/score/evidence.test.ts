@@ -55,10 +55,15 @@ describe('requestPathEvidence: the shares move only on request-path differences 
     const signals = onRequestPath(latencies, [30, 30, 30]);
     const held = scoreService({ signals, policy: quiet, previousShares: previous, rng: () => 0.5, gain: 0.5, moveOnEvidence: true });
     assert.equal(held.moved, false);
+    assert.equal(held.held, 'no_evidence');
     assert.deepEqual(held.shares, previous);
     const moved = scoreService({ signals, policy: quiet, previousShares: previous, rng: () => 0.5, gain: 0.5 });
     assert.equal(moved.moved, true, 'without moveOnEvidence the same readings move the shares');
     const evident = scoreService({ signals: onRequestPath(latencies, [2, 2, 2]), policy: quiet, previousShares: previous, rng: () => 0.5, gain: 0.5, moveOnEvidence: true });
     assert.equal(evident.moved, true);
+    assert.equal(evident.held, undefined);
+    // Targets within the hysteresis are held for that reason first.
+    const still = scoreService({ signals: onRequestPath([100, 100, 100], [2, 2, 2]), policy: quiet, previousShares: new Map(keys.map((k) => [k, 1 / 3])), rng: () => 0.5, moveOnEvidence: true });
+    assert.equal(still.held, 'dead_band');
   });
 });
