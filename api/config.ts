@@ -239,7 +239,11 @@ export interface ScoringPolicySpec {
   };
   thresholds?: { maxLatencyMs?: number; maxErrorRate?: number };
   exploration?: { base?: number; max?: number };
-  damping?: { maxStepFraction?: number; hysteresis?: number };
+  /**
+   * `evidence`: standard errors a request-path latency difference must exceed before the shares of
+   * a service scored on load reports move (scorer/score/evidence.ts); 0 moves on any difference.
+   */
+  damping?: { maxStepFraction?: number; hysteresis?: number; evidence?: number };
   /** Minimum share of traffic every available endpoint keeps, as a fraction (e.g. 0.02). */
   minShare?: number;
   /** Scoring interval. */

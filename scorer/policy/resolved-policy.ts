@@ -6,6 +6,7 @@
  */
 import type { ScoringPolicySpec } from '../../api/config.ts';
 import { parseDurationMs } from '../../api/duration.ts';
+import { EVIDENCE_Z } from '../score/evidence.ts';
 
 export interface ComponentWeights {
   readonly performance: number;
@@ -26,6 +27,8 @@ export interface ResolvedPolicy {
   readonly explorationMax: number;
   readonly maxStepFraction: number;
   readonly hysteresis: number;
+  /** Standard errors a request-path difference must exceed before shares move (evidence.ts); 0: off. */
+  readonly evidence: number;
   /** Floor per endpoint as a fraction of the fair share 1/n (0.05 of 1/3 = 1.7%). */
   readonly minShare: number;
   readonly intervalMs: number;
@@ -53,6 +56,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   explorationMax: 0.3,
   maxStepFraction: 0.25,
   hysteresis: 0.02,
+  evidence: EVIDENCE_Z,
   minShare: 0.05,
   intervalMs: 1000,
   horizonSteps: 1,
@@ -94,6 +98,7 @@ export function resolvePolicy(name: string, spec: ScoringPolicySpec): ResolvedPo
     explorationMax: Math.max(explorationBase, clamp01(spec.exploration?.max ?? d.explorationMax)),
     maxStepFraction: clamp01(spec.damping?.maxStepFraction ?? d.maxStepFraction),
     hysteresis: clamp01(spec.damping?.hysteresis ?? d.hysteresis),
+    evidence: Math.max(0, spec.damping?.evidence ?? d.evidence),
     minShare: clamp01(spec.minShare ?? d.minShare),
     intervalMs: spec.interval ? parseDurationMs(spec.interval) : d.intervalMs,
     horizonSteps: spec.horizonSteps ?? d.horizonSteps,

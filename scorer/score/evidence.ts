@@ -30,8 +30,8 @@ export const EVIDENCE_Z = 4;
 /** An error rate at or above this is evidence of its own (gray errors are a few percent). */
 export const EVIDENCE_ERROR_RATE = 0.01;
 
-/** `previous`: the shares now in force, which weight the mean. */
-export function requestPathEvidence(signals: readonly EndpointSignals[], previous: ReadonlyMap<string, number>): boolean {
+/** `previous`: the shares now in force, which weight the mean; `z`: the policy's `damping.evidence`. */
+export function requestPathEvidence(signals: readonly EndpointSignals[], previous: ReadonlyMap<string, number>, z = EVIDENCE_Z): boolean {
   let total = 0;
   for (const s of signals) {
     if ((s.errorRate ?? 0) >= EVIDENCE_ERROR_RATE) return true;
@@ -55,7 +55,7 @@ export function requestPathEvidence(signals: readonly EndpointSignals[], previou
     const se = s.requestLatencySeMs!;
     // Var(Wᵢ − mean) with independent readings: the mean holds Wᵢ with weight w.
     const variance = meanVariance - w * w * se * se + (1 - w) ** 2 * se * se;
-    if (Math.abs(s.requestLatencyMs - mean) > EVIDENCE_Z * Math.sqrt(Math.max(0, variance))) return true;
+    if (Math.abs(s.requestLatencyMs - mean) > z * Math.sqrt(Math.max(0, variance))) return true;
   }
   return false;
 }

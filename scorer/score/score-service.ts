@@ -143,7 +143,7 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
     ? undefined
     : largest <= policy.hysteresis
       ? 'dead_band'
-      : input.moveOnEvidence === true && filtered.size === 0 && !requestPathEvidence(signals, previous)
+      : input.moveOnEvidence === true && policy.evidence > 0 && filtered.size === 0 && !requestPathEvidence(signals, previous, policy.evidence)
         ? 'no_evidence'
         : undefined;
   const damped = held ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });

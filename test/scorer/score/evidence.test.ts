@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { resolvePolicy } from '../../../scorer/policy/resolved-policy.ts';
 import { EVIDENCE_Z, requestPathEvidence } from '../../../scorer/score/evidence.ts';
 import { scoreService } from '../../../scorer/score/score-service.ts';
 import type { EndpointSignals } from '../../../scorer/score/types.ts';
@@ -65,5 +66,14 @@ describe('requestPathEvidence: the shares move only on request-path differences 
     // Targets within the hysteresis are held for that reason first.
     const still = scoreService({ signals: onRequestPath([100, 100, 100], [2, 2, 2]), policy: quiet, previousShares: new Map(keys.map((k) => [k, 1 / 3])), rng: () => 0.5, moveOnEvidence: true });
     assert.equal(still.held, 'dead_band');
+  });
+
+  it('ScoringPolicy damping.evidence sets the bound (default EVIDENCE_Z); 0 moves on any difference', () => {
+    assert.equal(resolvePolicy('p', {}).evidence, EVIDENCE_Z);
+    const signals = onRequestPath(latencies, [30, 30, 30]);
+    const at = (evidence: number) => scoreService({ signals, policy: { ...resolvePolicy('p', { damping: { evidence } }), explorationBase: 0, explorationMax: 0 }, previousShares: previous, rng: () => 0.5, gain: 0.5, moveOnEvidence: true });
+    assert.equal(at(0).moved, true);
+    assert.equal(at(1).moved, true, '40 ms from the mean is ~2.2 standard errors');
+    assert.equal(at(3).held, 'no_evidence');
   });
 });
