@@ -139,6 +139,13 @@ export function meanOfLast(windows: Float32Array, row: number, window: number, s
 }
 
 /**
+ * How far back the noise of request-path readings is judged (standardErrorOfLast's span; never
+ * more than the feature window). Chosen in the simulator: over 20 s one heterogeneous-step seed
+ * held an overloaded replica's share (p99.9 174 vs 84 ms); over 40 s no seed of ten went above 96 ms.
+ */
+export const NOISE_SPAN_MS = 40_000;
+
+/**
  * The standard error of `meanOfLast` over `steps`: the readings' standard deviation over √steps.
  * Each step holds the load reports of its own second, so steps are close to independent readings
  * of one latency, and their spread is what a reading's Little's-law noise really is at this
@@ -147,13 +154,6 @@ export function meanOfLast(windows: Float32Array, row: number, window: number, s
  * readings), which a latency drifting up or down over the span barely inflates, and which is
  * steadier than the deviation of the few steps averaged.
  */
-/**
- * How far back the noise of request-path readings is judged (standardErrorOfLast's span; never
- * more than the feature window). Chosen in the simulator: over 20 s one heterogeneous-step seed
- * held an overloaded replica's share (p99.9 174 vs 84 ms); over 40 s no seed of ten went above 96 ms.
- */
-export const NOISE_SPAN_MS = 40_000;
-
 export function standardErrorOfLast(windows: Float32Array, row: number, window: number, steps: number, span: number): number {
   const n = Math.min(window, span);
   if (n < 2 || steps < 1) return Number.POSITIVE_INFINITY;

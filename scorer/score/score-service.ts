@@ -1,7 +1,7 @@
 /**
  * The whole pure scoring pipeline for one service (cluster): filter → score → explore → target
- * shares → approach (loop gain, slow start, holding) → damp → integer weights. Deterministic given
- * its inputs and the RNG.
+ * shares → approach (loop gain, slow start, holding) → hold (dead band; on load reports, no
+ * evidence beyond the noise) or damp → integer weights. Deterministic given its inputs and the RNG.
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import { dampShares } from './damping.ts';
@@ -51,7 +51,7 @@ export interface ServiceScoringResult {
   readonly scores: EndpointScore[];
   readonly shares: Map<string, number>;
   readonly weights: Map<string, number>;
-  /** False when hysteresis kept the previous shares. */
+  /** False when the previous shares were kept (`held` says why). */
   readonly moved: boolean;
   /** Why the previous shares were kept, when they were (`held` is set exactly when `moved` is false). */
   readonly held?: HoldReason;
