@@ -146,6 +146,16 @@ export function meanOfLast(windows: Float32Array, row: number, window: number, s
 export const NOISE_SPAN_MS = 40_000;
 
 /**
+ * The longer window of request-path latency (EndpointSignals.requestLatencyLong) that lets a
+ * service held for want of evidence still move where a steadier reading calls for it (a recovered
+ * replica coming back). Chosen in the simulator: 10, 15 and 20 s kept the 3x-capacity case
+ * settled alike (4–5 reversals over ten simulated minutes); 20 s brought a recovered replica back
+ * furthest (0.23 of the traffic 50 s after its recovery, against 0.32 without the gate), 40 s let
+ * the reversals back (30).
+ */
+export const LONG_WINDOW_MS = 20_000;
+
+/**
  * The standard error of `meanOfLast` over `steps`: the readings' standard deviation over √steps.
  * Each step holds the load reports of its own second, so steps are close to independent readings
  * of one latency, and their spread is what a reading's Little's-law noise really is at this
@@ -235,6 +245,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
   const resolutionMs = input.features.resolutionMs;
   const smoothSteps = smoothingSteps(input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS, resolutionMs, window);
   const noiseSpan = Math.round(NOISE_SPAN_MS / resolutionMs);
+  const longSteps = Math.min(window, Math.round(LONG_WINDOW_MS / resolutionMs));
 
   const records: ServiceRecord[] = [];
   const shares = new Map<string, Map<string, number>>();
@@ -266,7 +277,7 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       const forecast = empty ? undefined : useFallback ? band(fc.fallback, fCell, fallback.horizons[hf]!) : modelForecast;
       const sig = signalsOf(feats, row, table.refs[row]!.endpoint, forecast);
       const smoothed = smoothSteps > 1 && sig.requestLatencyMs !== undefined && feats.empty[row] !== 1;
-      signals.push(smoothed ? { ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps), requestLatencySeMs: standardErrorOfLast(feats.windows, row, window, smoothSteps, noiseSpan) } : sig);
+      signals.push(smoothed ? { ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps), requestLatencySeMs: standardErrorOfLast(feats.windows, row, window, smoothSteps, noiseSpan), requestLatencyLong: { meanMs: meanOfLast(feats.windows, row, window, longSteps), seMs: standardErrorOfLast(feats.windows, row, window, longSteps, noiseSpan) } } : sig);
     }
     const onLoadReports = signals.some((x) => x.requestLatencyMs !== undefined) && !probesDiffer(signals, svc.policy.latencyToleranceMs);
     const reportMs = input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;

@@ -6,7 +6,6 @@
  */
 import type { ScoringPolicySpec } from '../../api/config.ts';
 import { parseDurationMs } from '../../api/duration.ts';
-import { EVIDENCE_Z } from '../score/evidence.ts';
 
 export interface ComponentWeights {
   readonly performance: number;
@@ -27,7 +26,7 @@ export interface ResolvedPolicy {
   readonly explorationMax: number;
   readonly maxStepFraction: number;
   readonly hysteresis: number;
-  /** Standard errors a request-path difference must exceed before shares move (evidence.ts); 0: off. */
+  /** Standard errors a request-path difference must exceed before shares move (evidence.ts); 0 (the default): off. */
   readonly evidence: number;
   /** Floor per endpoint as a fraction of the fair share 1/n (0.05 of 1/3 = 1.7%). */
   readonly minShare: number;
@@ -56,7 +55,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   explorationMax: 0.3,
   maxStepFraction: 0.25,
   hysteresis: 0.02,
-  evidence: EVIDENCE_Z,
+  evidence: 0,
   minShare: 0.05,
   intervalMs: 1000,
   horizonSteps: 1,

@@ -5,7 +5,7 @@
  */
 import type { ResolvedPolicy } from '../policy/resolved-policy.ts';
 import { dampShares } from './damping.ts';
-import { requestPathEvidence } from './evidence.ts';
+import { moveSurvivesNoise, requestPathEvidence } from './evidence.ts';
 import { explore } from './exploration.ts';
 import { filterEndpoints } from './filter.ts';
 import { toIntegerWeights } from './integer-weights.ts';
@@ -143,7 +143,11 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
     ? undefined
     : largest <= policy.hysteresis
       ? 'dead_band'
-      : input.moveOnEvidence === true && policy.evidence > 0 && filtered.size === 0 && !requestPathEvidence(signals, previous, policy.evidence)
+      : input.moveOnEvidence === true &&
+          policy.evidence > 0 &&
+          filtered.size === 0 &&
+          !requestPathEvidence(signals, previous, policy.evidence) &&
+          !moveSurvivesNoise(eligible, keys, policy, previous, policy.evidence)
         ? 'no_evidence'
         : undefined;
   const damped = held ? { shares: new Map(previous), moved: false } : dampShares(previous, approached, { maxStepFraction: policy.maxStepFraction, hysteresis: 0 });

@@ -37,6 +37,12 @@ export interface EndpointSignals {
    * scorer moves only on request-path differences larger than their noise (score-service.ts).
    */
   readonly requestLatencySeMs?: number;
+  /**
+   * The same latency over a longer window (NOISE_SPAN_MS), with its standard error: steadier, and
+   * later. With it the scorer also moves when that steadier reading calls for a move beyond its own
+   * noise (evidence.ts, moveSurvivesNoise).
+   */
+  readonly requestLatencyLong?: { readonly meanMs: number; readonly seMs: number };
   /** 0..1 */
   readonly errorRate?: number;
   /** Utilisation 0..1 (CPU); headroom is its complement. */

@@ -15,8 +15,8 @@ export function backendService(name: string, endpoints: { server: BackendServer;
   };
 }
 
-/** One scored gRPC service over `servers`, probed every 250 ms and scored every 500 ms. */
-export function scoredMesh(servers: BackendServer[]): DocSpec[] {
+/** One scored gRPC service over `servers`, probed every 250 ms and scored every 500 ms; `policy`: more ScoringPolicy fields. */
+export function scoredMesh(servers: BackendServer[], policy: object = {}): DocSpec[] {
   return [
     backendService(
       'scored',
@@ -27,6 +27,6 @@ export function scoredMesh(servers: BackendServer[]): DocSpec[] {
         outlierDetection: { consecutive5xx: 5, interval: '1s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
       },
     ),
-    { kind: 'ScoringPolicy', name: 'scored', spec: { services: ['scored'], interval: '500ms' } },
+    { kind: 'ScoringPolicy', name: 'scored', spec: { services: ['scored'], interval: '500ms', ...policy } },
   ];
 }

@@ -18,15 +18,15 @@ export class ScoredMesh {
     readonly clients: EchoClient[],
   ) {}
 
-  /** Returns once the first client's first call is answered. */
-  static async start(ids: string[], backendOptions?: Parameters<typeof startBackends>[1]): Promise<ScoredMesh> {
-    const { backends, h, clients } = await ScoredMesh.parts(ids, backendOptions);
+  /** Returns once the first client's first call is answered. `policy`: more ScoringPolicy fields. */
+  static async start(ids: string[], backendOptions?: Parameters<typeof startBackends>[1], policy: object = {}): Promise<ScoredMesh> {
+    const { backends, h, clients } = await ScoredMesh.parts(ids, backendOptions, policy);
     return new ScoredMesh(backends, h, clients);
   }
 
-  protected static async parts(ids: string[], backendOptions: Parameters<typeof startBackends>[1]) {
+  protected static async parts(ids: string[], backendOptions: Parameters<typeof startBackends>[1], policy: object = {}) {
     const backends = await startBackends(ids, backendOptions);
-    const h = await PrescientHarness.start(scoredMesh(backends), { scorer: {}, lrsIntervalMs: 1000 });
+    const h = await PrescientHarness.start(scoredMesh(backends, policy), { scorer: {}, lrsIntervalMs: 1000 });
     const clients = [new EchoClient('xds:///scored', h.xdsPort), new EchoClient('xds:///scored', h.xdsPort)];
     await eventually(async () => (await clients[0]!.call(2000)).backend !== undefined, 20_000);
     return { backends, h, clients };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { resolvePolicy } from '../../../scorer/policy/resolved-policy.ts';
-import { EVIDENCE_Z, requestPathEvidence } from '../../../scorer/score/evidence.ts';
+import { EVIDENCE_Z, moveSurvivesNoise, requestPathEvidence } from '../../../scorer/score/evidence.ts';
 import { scoreService } from '../../../scorer/score/score-service.ts';
 import type { EndpointSignals } from '../../../scorer/score/types.ts';
 import { healthy, policy } from './builders.ts';
 
 const keys = ['fast', 'slow1', 'slow2'];
-const quiet = policy({ explorationBase: 0, explorationMax: 0 });
+const quiet = policy({ explorationBase: 0, explorationMax: 0, evidence: EVIDENCE_Z });
 
 /** Request-path latencies (ms) with standard errors (ms); probes equal and fast. */
 function onRequestPath(latencies: number[], se: (number | undefined)[]): EndpointSignals[] {
@@ -68,8 +68,8 @@ describe('requestPathEvidence: the shares move only on request-path differences 
     assert.equal(still.held, 'dead_band');
   });
 
-  it('ScoringPolicy damping.evidence sets the bound (default EVIDENCE_Z); 0 moves on any difference', () => {
-    assert.equal(resolvePolicy('p', {}).evidence, EVIDENCE_Z);
+  it('ScoringPolicy damping.evidence sets the bound; 0, the default, moves on any difference', () => {
+    assert.equal(resolvePolicy('p', {}).evidence, 0);
     const signals = onRequestPath(latencies, [30, 30, 30]);
     const at = (evidence: number) => scoreService({ signals, policy: { ...resolvePolicy('p', { damping: { evidence } }), explorationBase: 0, explorationMax: 0 }, previousShares: previous, rng: () => 0.5, gain: 0.5, moveOnEvidence: true });
     assert.equal(at(0).moved, true);
@@ -77,3 +77,27 @@ describe('requestPathEvidence: the shares move only on request-path differences 
     assert.equal(at(3).held, 'no_evidence');
   });
 });
+
+describe('moveSurvivesNoise: the steadier 20-s reading may still call for a move', () => {
+  const long = (meanMs: number, seMs: number) => ({ requestLatencyLong: { meanMs, seMs } });
+
+  it('a recovered replica near the floor, reading like the others again: it comes back', () => {
+    const signals = keys.map((k, i) => healthy(k, 2, { requestLatencyMs: 100, requestLatencySeMs: 10, ...long(i === 0 ? 104 : 100, i === 0 ? 6 : 2) }));
+    const previous = new Map([['fast', 0.03], ['slow1', 0.485], ['slow2', 0.485]]);
+    assert.equal(requestPathEvidence(signals, previous, EVIDENCE_Z), false, 'the latencies alone show no difference');
+    assert.equal(moveSurvivesNoise(signals, keys, quiet, previous, EVIDENCE_Z), true);
+    const r = scoreService({ signals, policy: quiet, previousShares: previous, rng: () => 0.5, gain: 0.5, moveOnEvidence: true });
+    assert.equal(r.moved, true);
+    assert.ok(r.shares.get('fast')! > 0.03);
+  });
+
+  it('a share 6 points below its 20-s target: a move only if the readings are sharp enough to say so', () => {
+    // 60 ms against 100 ms puts the fast endpoint's target at ~0.50; it holds 0.44.
+    const at = (seMs: number) => keys.map((k, i) => healthy(k, 2, { requestLatencyMs: i ? 100 : 60, requestLatencySeMs: 30, ...long(i ? 100 : 60, seMs) }));
+    const previous = new Map([['fast', 0.44], ['slow1', 0.28], ['slow2', 0.28]]);
+    assert.equal(moveSurvivesNoise(at(0.5), keys, quiet, previous, EVIDENCE_Z), true, '±0.5 ms');
+    assert.equal(moveSurvivesNoise(at(4), keys, quiet, previous, EVIDENCE_Z), false, '±4 ms: 4 standard errors cover a 6-point gap');
+    assert.equal(moveSurvivesNoise(at(4), keys, quiet, previous, 0.5), true, 'the same noise at half a standard error');
+  });
+});
+
