@@ -277,7 +277,17 @@ export async function computeTick(input: TickInput): Promise<TickOutput> {
       const forecast = empty ? undefined : useFallback ? band(fc.fallback, fCell, fallback.horizons[hf]!) : modelForecast;
       const sig = signalsOf(feats, row, table.refs[row]!.endpoint, forecast);
       const smoothed = smoothSteps > 1 && sig.requestLatencyMs !== undefined && feats.empty[row] !== 1;
-      signals.push(smoothed ? { ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps), requestLatencySeMs: standardErrorOfLast(feats.windows, row, window, smoothSteps, noiseSpan), requestLatencyLong: { meanMs: meanOfLast(feats.windows, row, window, longSteps), seMs: standardErrorOfLast(feats.windows, row, window, longSteps, noiseSpan) } } : sig);
+      if (!smoothed) signals.push(sig);
+      else if (!(svc.policy.evidence > 0)) signals.push({ ...sig, requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps) });
+      else {
+        // The noise of the readings, only for policies that move on evidence (evidence.ts).
+        signals.push({
+          ...sig,
+          requestLatencyMs: meanOfLast(feats.windows, row, window, smoothSteps),
+          requestLatencySeMs: standardErrorOfLast(feats.windows, row, window, smoothSteps, noiseSpan),
+          requestLatencyLong: { meanMs: meanOfLast(feats.windows, row, window, longSteps), seMs: standardErrorOfLast(feats.windows, row, window, longSteps, noiseSpan) },
+        });
+      }
     }
     const onLoadReports = signals.some((x) => x.requestLatencyMs !== undefined) && !probesDiffer(signals, svc.policy.latencyToleranceMs);
     const reportMs = input.loadReportIntervalMs ?? DEFAULT_LOAD_REPORT_INTERVAL_MS;

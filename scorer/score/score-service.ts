@@ -33,8 +33,9 @@ export interface ServiceScoringInput {
    */
   readonly gainUp?: number;
   /**
-   * Keep the previous shares while the request path shows nothing beyond its noise
-   * (evidence.ts). For services scored on load reports, whose latency carries a standard error.
+   * Keep the previous shares while the request path shows nothing beyond its noise (evidence.ts),
+   * if the policy asks for it (`damping.evidence` > 0). For services scored on load reports, whose
+   * latency carries a standard error.
    */
   readonly moveOnEvidence?: boolean;
   readonly rng: Rng;

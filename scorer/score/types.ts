@@ -33,12 +33,13 @@ export interface EndpointSignals {
   /** Mean latency on the request path (load reports by Little's law, or pushed). */
   readonly requestLatencyMs?: number;
   /**
-   * The standard error of `requestLatencyMs` (its noise as an estimate), when known. With it the
-   * scorer moves only on request-path differences larger than their noise (score-service.ts).
+   * The standard error of `requestLatencyMs` (its noise as an estimate), when known (policies with
+   * `damping.evidence`). With it the scorer moves only on differences larger than their noise
+   * (evidence.ts).
    */
   readonly requestLatencySeMs?: number;
   /**
-   * The same latency over a longer window (NOISE_SPAN_MS), with its standard error: steadier, and
+   * The same latency over a longer window (LONG_WINDOW_MS), with its standard error: steadier, and
    * later. With it the scorer also moves when that steadier reading calls for a move beyond its own
    * noise (evidence.ts, moveSurvivesNoise).
    */
