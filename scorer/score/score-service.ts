@@ -158,7 +158,7 @@ export function scoreService(input: ServiceScoringInput): ServiceScoringResult {
     shares: damped.shares,
     weights: toIntegerWeights(damped.shares),
     moved: damped.moved,
-    ...(!damped.moved && { held: held ?? 'dead_band' }),
+    ...(held && { held }),
     confidence,
   };
 }
