@@ -107,6 +107,10 @@ describe('failover state shared between replicas (real redis-server)', function 
     await eventually(() => demoted(leader).join() === want.join() && demoted(follower).join() === want.join(), 10_000, 20, 'both replicas demote the primary');
     assert.deepEqual(transitions(follower), [], 'the follower decided nothing: it adopted the leader\'s state');
     assert.ok(transitions(leader).includes('primary→failing-over'));
+    // The crash below must come after the leader finished its failover and shared it: a crash in
+    // the middle (state failing-over) is resumed by the new leader, which then, rightly, records
+    // the rest of the transition as its own (the race this wait closes).
+    await eventually(() => state(leader) === 'on-shadow' && state(follower) === 'on-shadow', 10_000, 20, 'the leader finished its failover and shared it');
 
     // The leader crashes: its lease is left to expire; the follower must resume, not start over.
     leader.module.stop();
